@@ -1,0 +1,5 @@
+export { detectSource, findHeader, HEADER_SEARCH_ROWS, headerKey, sourceFromFileName } from './header.ts'
+export type { ColumnBinding, HeaderMatch } from './header.ts'
+export { allMappings, builtinMappings, loadMappingFile, MappingError, parseMapping } from './load.ts'
+export { MappingSchema, MentionFields, ValueParser } from './mapping-schema.ts'
+export type { Column, Mapping, RoleMapping } from './mapping-schema.ts'

@@ -1,0 +1,70 @@
+import type { Command } from 'commander'
+import { ingestPaths } from '../ingest/index.ts'
+import { config, type GlobalOptions, mappings, openDb } from './context.ts'
+import { rowProgress } from './progress.ts'
+
+interface IngestFlags extends GlobalOptions {
+  source?: string
+  mapping?: string[]
+  sheet?: string
+  maxRefused?: string
+  district?: string
+}
+
+export const registerIngest = (program: Command): void => {
+  program
+    .command('ingest')
+    .description('ingest department exports (files or folders) as batches')
+    .argument('<paths...>', 'files or folders')
+    .option('--source <id>', 'the department format, e.g. police.hukou (else from the file name, else the headers)')
+    .option('--mapping <file...>', 'extra mapping files (YAML/JSON) for formats the hub does not know')
+    .option('--sheet <name>', 'spreadsheet sheet to read (default: the first)')
+    .option('--max-refused <share>', 'refuse a batch whole when more than this share of rows is refused (0..1)')
+    .option('--district <code>', '6-digit district assumed for addresses that name none')
+    .action(async (paths: string[], _flags: IngestFlags, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<IngestFlags>()
+      const cfg = config()
+      const maps = mappings(flags.mapping ?? [])
+      const db = await openDb(flags, cfg)
+      let failed = false
+      try {
+        const progress = rowProgress('ingest', !flags.json)
+        await ingestPaths(
+          db,
+          paths,
+          {
+            mappings: maps,
+            source: flags.source,
+            sheet: flags.sheet,
+            defaultDistrict: flags.district ?? cfg.SANSHI_DISTRICT,
+            maxRefusedShare: flags.maxRefused === undefined ? cfg.SANSHI_MAX_REFUSED_SHARE : Number(flags.maxRefused),
+            onProgress: progress.update,
+          },
+          (o) => {
+            progress.stop()
+            if (o.error || o.summary?.status === 'refused') failed = true
+            if (flags.json) {
+              if (o.summary) {
+                const { batchId, source, rows, accepted, rejected, seconds, status, file, warnings, inserted, updated, unchanged, message } = o.summary
+                console.log(JSON.stringify({ batchId, source, rows, accepted, rejected, seconds, status, file, warnings, inserted, updated, unchanged, ...(message ? { message } : {}) }))
+              } else if (o.error) console.log(JSON.stringify({ file: o.file, error: { code: o.error.code, message: o.error.describe() } }))
+              return
+            }
+            if (o.skipped) console.error(`skipped ${o.file}: ${o.skipped}`)
+            else if (o.error) console.error(`✗ ${o.error.describe()}`)
+            else if (o.summary) {
+              const s = o.summary
+              const mark = s.status === 'refused' ? '✗' : '✓'
+              console.log(
+                `${mark} ${s.file} → ${s.source} batch ${s.batchId}: ${s.rows} rows, ${s.accepted} taken, ${s.rejected} refused, ${s.warnings} warnings (${s.inserted} new, ${s.updated} updated, ${s.unchanged} unchanged) in ${s.seconds.toFixed(1)} s${s.message ? ` — ${s.message}` : ''}`,
+              )
+              if (s.rejected > 0) console.log(`  refused rows with reasons: npx sanshi refused ${s.batchId} --out refused.xlsx`)
+            }
+          },
+        )
+      } finally {
+        await db.close()
+      }
+      if (failed) process.exitCode = 1
+    })
+}

@@ -1,0 +1,123 @@
+import type { Mapping, RoleMapping } from '../../connectors/index.ts'
+import type { ParsedAddress } from '../../schemas/address.ts'
+import type {
+  HouseMention,
+  Mention,
+  PartialDate,
+  PersonMention,
+  Role,
+  UnitMention,
+} from '../../schemas/mentions.ts'
+import type { Problem } from '../../schemas/problem.ts'
+import type { CreditCode } from '../normalize/credit-code.ts'
+import { pinyinKey } from '../normalize/pinyin.ts'
+import type { ResidentId } from '../normalize/resident-id.ts'
+
+type Values = ReadonlyMap<string, unknown>
+
+/** Reads mention field `target` of a role: a mapped column's value, else the role's constant. */
+const reader = (role: RoleMapping, values: Values) => ({
+  get: <T>(target: string): T | null => {
+    const field = role.fields[target]
+    const v = field === undefined ? undefined : values.get(field)
+    if (v !== undefined) return v as T
+    const constant = role.set[target]
+    return constant === undefined ? null : (constant as T)
+  },
+})
+
+const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
+
+const datesAgree = (a: PartialDate, day: string): boolean => day.startsWith(a.value)
+
+const person = (role: RoleMapping, values: Values, row: number, problems: Problem[]): PersonMention => {
+  const r = reader(role, values)
+  const id = r.get<ResidentId>('idNumber')
+  const name = r.get<string>('name')
+  let gender = r.get<'M' | 'F'>('gender')
+  let birthDate = r.get<PartialDate>('birthDate')
+  if (id?.valid) {
+    const column = role.fields.idNumber ?? null
+    if (gender && gender !== id.gender) problems.push({ row, column, code: 'GENDER_CONFLICT', severity: 'warning' })
+    if (birthDate && !datesAgree(birthDate, id.birthDate))
+      problems.push({ row, column, code: 'BIRTHDATE_CONFLICT', severity: 'warning' })
+    // the id is the register's key, so what it encodes fills the blanks
+    gender ??= id.gender
+    birthDate ??= { value: id.birthDate, precision: 'day' }
+  }
+  return {
+    name,
+    namePinyin: name ? pinyinKey(name) : null,
+    idNumber: id?.value ?? null,
+    idValid: id ? id.valid : null,
+    gender,
+    birthDate,
+    ethnicity: r.get<string>('ethnicity'),
+    phones: asStrings(r.get('phones')),
+    hukouAddress: r.get<ParsedAddress>('hukouAddress'),
+    address: r.get<ParsedAddress>('address'),
+    category: r.get<PersonMention['category']>('category'),
+    assistance: asStrings(r.get('assistance')),
+    householdNo: r.get<string>('householdNo'),
+    relationToHead: r.get<string>('relationToHead'),
+    gridCode: r.get<string>('gridCode'),
+    employerName: r.get<string>('employerName'),
+  }
+}
+
+const house = (role: RoleMapping, values: Values): HouseMention | null => {
+  const r = reader(role, values)
+  const address = r.get<ParsedAddress>('address')
+  if (!address) return null
+  return { address, usage: r.get<HouseMention['usage']>('usage'), gridCode: r.get<string>('gridCode') }
+}
+
+/** 个体工商户 is a kind of its own; every other registered market form is an enterprise. */
+const unitKind = (legalForm: string | null, constant: string | null, source: Mapping): UnitMention['kind'] => {
+  if (constant === '企业' || constant === '个体工商户' || constant === '社会组织') return constant
+  if (legalForm?.includes('个体')) return '个体工商户'
+  if (source.department === 'market' && legalForm) return '企业'
+  return null
+}
+
+const unit = (role: RoleMapping, values: Values, mapping: Mapping): UnitMention => {
+  const r = reader(role, values)
+  const code = r.get<CreditCode>('creditCode')
+  const legalForm = r.get<string>('legalForm')
+  return {
+    creditCode: code?.kind === 'uscc' ? code.value : null,
+    creditValid: code ? code.valid : null,
+    regNo: code?.kind === 'regno' ? code.value : null,
+    name: r.get<string>('name'),
+    signName: r.get<string>('signName'),
+    kind: unitKind(legalForm, role.set.kind ?? null, mapping),
+    legalForm,
+    status: r.get<string>('status'),
+    industry: r.get<string>('industry'),
+    phones: asStrings(r.get('phones')),
+    address: r.get<ParsedAddress>('address'),
+    established: r.get<PartialDate>('established'),
+  }
+}
+
+/** Whether the row describes this role at all: a rental row without a tenant has no tenant mention. */
+const rolePresent = (role: RoleMapping, values: Values): boolean => {
+  const fields = role.when ?? Object.values(role.fields)
+  return fields.some((f) => values.has(f))
+}
+
+/** The entities one accepted row describes, one mention per role (formats.md). */
+export const assembleMentions = (mapping: Mapping, values: Values, row: number, problems: Problem[]): Mention[] => {
+  const out: Mention[] = []
+  for (const role of mapping.roles) {
+    if (!rolePresent(role, values)) continue
+    const name = role.role as Role
+    if (role.entity === 'person') out.push({ entity: 'person', role: name, data: person(role, values, row, problems) })
+    else if (role.entity === 'unit') out.push({ entity: 'unit', role: name, data: unit(role, values, mapping) })
+    else {
+      const h = house(role, values)
+      if (h) out.push({ entity: 'house', role: name, data: h })
+    }
+  }
+  return out
+}

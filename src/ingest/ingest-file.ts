@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { basename } from 'node:path'
+import {
+  detectSource,
+  findHeader,
+  HEADER_SEARCH_ROWS,
+  type HeaderMatch,
+  type Mapping,
+  sourceFromFileName,
+} from '../../connectors/index.ts'
+import type { Problem } from '../../schemas/problem.ts'
+import type { Database, Tx } from '../db/index.ts'
+import { SanshiError } from '../errors.ts'
+import { ulid } from '../ids.ts'
+import { assembleMentions } from './assemble.ts'
+import { BatchWriter } from './batch-writer.ts'
+import { RowMapper } from './map-row.ts'
+import { openTable, type RawRow, type TableSource } from './read/index.ts'
+import { RefusedSpool } from './refused-spool.ts'
+
+export interface IngestOptions {
+  /** the source id; else taken from the file name, else from the headers */
+  source?: string
+  /** every mapping known: built-ins plus the operator's --mapping files */
+  mappings: readonly Mapping[]
+  /** refuse the whole batch when more than this share of its rows is refused (0..1) */
+  maxRefusedShare?: number
+  /** 6-digit district assumed for addresses that name none */
+  defaultDistrict?: string
+  sheet?: string | number
+  onProgress?: (rows: number) => void
+}
+
+export interface BatchSummary {
+  batchId: string
+  source: string
+  file: string
+  status: 'committed' | 'refused' | 'unchanged'
+  rows: number
+  accepted: number
+  rejected: number
+  warnings: number
+  inserted: number
+  updated: number
+  unchanged: number
+  seconds: number
+  message?: string
+}
+
+export const DEFAULT_MAX_REFUSED_SHARE = 0.5
+
+const sha256File = async (path: string): Promise<string> => {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+/** Order-independent hash of a row's content: a re-export with shuffled columns is not a change. */
+const rowHash = (raw: Record<string, string>): string => {
+  const h = createHash('sha1')
+  for (const k of Object.keys(raw).sort()) h.update(k).update('\u001f').update(raw[k]!).update('\u001e')
+  return h.digest('base64').slice(0, 22)
+}
+
+class BatchRefused extends Error {}
+
+const resolveMapping = (file: string, head: string[][], opts: IngestOptions): { mapping: Mapping; match: HeaderMatch } => {
+  const name = basename(file)
+  let mapping: Mapping | null = null
+  if (opts.source) {
+    mapping = opts.mappings.find((m) => m.source === opts.source) ?? null
+    if (!mapping)
+      throw new SanshiError('SANSHI204', `unknown source ${opts.source}; known: ${opts.mappings.map((m) => m.source).join(', ')}`, { file: name })
+  } else {
+    mapping = sourceFromFileName(name, opts.mappings)
+  }
+  if (!mapping) {
+    const detected = detectSource(head, opts.mappings)
+    if (!detected)
+      throw new SanshiError('SANSHI204', 'neither the file name nor the headers say which department format this is', { file: name }, 'pass --source, or a --mapping file for a new format')
+    return detected
+  }
+  const match = findHeader(head, mapping)
+  if (!match)
+    throw new SanshiError('SANSHI203', `no row among the first ${HEADER_SEARCH_ROWS} names the columns of ${mapping.source}`, { file: name })
+  const missing = match.missingRequired[0]
+  if (missing)
+    throw new SanshiError('SANSHI203', `the header lacks the required column ${[missing.header, ...missing.aliases].join(' / ')}`, { file: name, row: match.rowIndex + 1 })
+  return { mapping, match }
+}
+
+/** Reads the leading rows where titles and the header sit, keeping the iterator for the rest. */
+const readHead = async (table: TableSource): Promise<{ head: RawRow[]; rest: AsyncIterator<RawRow> }> => {
+  const rest = table.rows()[Symbol.asyncIterator]()
+  const head: RawRow[] = []
+  while (head.length < HEADER_SEARCH_ROWS) {
+    const next = await rest.next()
+    if (next.done) break
+    head.push(next.value)
+  }
+  return { head, rest }
+}
+
+/**
+ * One file in, one batch out, all or nothing: read → map → validate → normalise → COPY, in one
+ * transaction; refused rows are stored with their reasons whether the batch commits or not.
+ */
+export const ingestFile = async (db: Database, path: string, opts: IngestOptions): Promise<BatchSummary> => {
+  const started = Date.now()
+  const file = basename(path)
+  const sha = await sha256File(path)
+  const table = await openTable(path, opts.sheet === undefined ? {} : { sheet: opts.sheet })
+  const { head, rest } = await readHead(table)
+  if (head.every((r) => RowMapper.isEmpty(r.cells)))
+    throw new SanshiError('SANSHI202', 'the file holds no rows', { file })
+  const { mapping, match } = resolveMapping(path, head.map((r) => r.cells), opts)
+  const headerRow = head[match.rowIndex]!
+  const mapper = new RowMapper(headerRow.cells, match, { defaultDistrict: opts.defaultDistrict })
+  const maxShare = opts.maxRefusedShare ?? DEFAULT_MAX_REFUSED_SHARE
+
+  const summary: BatchSummary = {
+    batchId: ulid(),
+    source: mapping.source,
+    file,
+    status: 'committed',
+    rows: 0,
+    accepted: 0,
+    rejected: 0,
+    warnings: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    seconds: 0,
+  }
+  const spool = await RefusedSpool.create()
+  const batchRow = [summary.batchId, mapping.source, file, sha, table.format, table.encoding ?? null]
+
+  async function* dataRows(): AsyncIterable<RawRow> {
+    for (const r of head.slice(match.rowIndex + 1)) yield r
+    for (let n = await rest.next(); !n.done; n = await rest.next()) yield n.value
+  }
+
+  const load = async (tx: Tx): Promise<void> => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sanshi.ingest.${mapping.source}`])
+    const prior = await tx.query<{ id: string; rows: number; accepted: number; rejected: number; warnings: number }>(
+      `SELECT id, rows, accepted, rejected, warnings FROM batches
+       WHERE source = $1 AND file_sha256 = $2 AND status = 'committed' ORDER BY started_at LIMIT 1`,
+      [mapping.source, sha],
+    )
+    if (prior[0]) {
+      Object.assign(summary, { ...prior[0], batchId: prior[0].id, status: 'unchanged', message: 'identical file already ingested' })
+      summary.unchanged = summary.accepted
+      return
+    }
+    await tx.query(
+      `INSERT INTO batches (id, source, file_name, file_sha256, format, encoding, status, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'running', to_timestamp($7 / 1000.0))`,
+      [...batchRow, started],
+    )
+    const writer = await BatchWriter.open(db, tx, summary.batchId, mapping.source)
+    const seen = new Map<string, string>() // record id → row hash '|' first row
+    for await (const raw of dataRows()) {
+      if (RowMapper.isEmpty(raw.cells)) continue
+      summary.rows++
+      const mapped = mapper.map(raw)
+      const hash = rowHash(mapped.raw)
+      const recordId = mapped.values.get('record_id') as string | undefined
+      if (recordId !== undefined) {
+        const first = seen.get(recordId)
+        if (first === undefined) seen.set(recordId, `${hash}|${raw.row}`)
+        else {
+          const [firstHash, firstRow] = first.split('|')
+          const code = firstHash === hash ? 'DUPLICATE_ROW' : 'DUPLICATE_RECORD_ID'
+          mapped.problems.push({ row: raw.row, column: null, code, severity: 'error', detail: `第${firstRow}行 / row ${firstRow}` })
+          mapped.refused = true
+        }
+      }
+      if (mapped.refused) {
+        summary.rejected++
+        await spool.add({ row: raw.row, recordId: recordId ?? null, raw: mapped.raw, problems: mapped.problems })
+      } else {
+        const mentions = assembleMentions(mapping, mapped.values, raw.row, mapped.problems)
+        summary.accepted++
+        summary.warnings += mapped.problems.length
+        await writer.add({
+          recordId: recordId!,
+          row: raw.row,
+          raw: mapped.raw,
+          data: Object.fromEntries(mapped.values),
+          problems: mapped.problems,
+          rowHash: hash,
+          mentions,
+        })
+      }
+      if (summary.rows % 5000 === 0) opts.onProgress?.(summary.rows)
+    }
+    await writer.finish()
+    opts.onProgress?.(summary.rows)
+    if (summary.rows === 0)
+      throw new SanshiError('SANSHI202', 'the file has a header but no data rows', { file, row: headerRow.row })
+    Object.assign(summary, { inserted: writer.inserted, updated: writer.updated, unchanged: writer.unchanged })
+    if (summary.rejected > summary.rows * maxShare) throw new BatchRefused()
+    await storeRefused(db, tx, summary.batchId, spool)
+    await finishBatch(tx, summary, 'committed', null)
+  }
+
+  try {
+    try {
+      await db.transaction(load)
+    } catch (e) {
+      if (!(e instanceof BatchRefused)) throw e
+      summary.status = 'refused'
+      summary.message = `${summary.rejected} of ${summary.rows} rows refused, more than the limit of ${Math.round(maxShare * 100)}%: nothing was taken`
+      Object.assign(summary, { accepted: 0, inserted: 0, updated: 0, unchanged: 0 })
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO batches (id, source, file_name, file_sha256, format, encoding, status, started_at)
+           VALUES ($1, $2, $3, $4, $5, $6, 'refused', to_timestamp($7 / 1000.0))`,
+          [...batchRow, started],
+        )
+        await storeRefused(db, tx, summary.batchId, spool)
+        await finishBatch(tx, summary, 'refused', summary.message ?? null)
+      })
+    }
+  } finally {
+    await spool.dispose()
+  }
+  summary.seconds = (Date.now() - started) / 1000
+  return summary
+}
+
+const storeRefused = async (db: Database, tx: Tx, batchId: string, spool: RefusedSpool): Promise<void> => {
+  if (spool.count === 0) return
+  async function* rows(): AsyncIterable<unknown[]> {
+    for await (const r of spool.rows()) {
+      const problems = r.problems.map(({ column, code, severity, detail }: Problem) => ({ column, code, severity, detail }))
+      yield [batchId, r.row, r.recordId, JSON.stringify(r.raw), JSON.stringify(problems)]
+    }
+  }
+  await db.copyInto(tx, 'refused_rows', ['batch_id', 'row_number', 'record_id', 'raw', 'problems'], rows())
+}
+
+const finishBatch = async (tx: Tx, s: BatchSummary, status: string, reason: string | null): Promise<void> => {
+  await tx.query(
+    `UPDATE batches SET status = $2, rows = $3, accepted = $4, rejected = $5, warnings = $6,
+       refused_reason = $7, finished_at = now(), seconds = extract(epoch from now() - started_at)
+     WHERE id = $1`,
+    [s.batchId, status, s.rows, s.accepted, s.rejected, s.warnings, reason],
+  )
+}

@@ -1,0 +1,84 @@
+import type { Column, ValueParser } from '../../connectors/index.ts'
+import type { ParsedAddress } from '../../schemas/address.ts'
+import type { PartialDate } from '../../schemas/mentions.ts'
+import type { Normalized } from '../../schemas/problem.ts'
+import { parseAddress } from '../normalize/address/index.ts'
+import { normalizeCreditCode } from '../normalize/credit-code.ts'
+import { parseDate } from '../normalize/date.ts'
+import { normalizeEthnicity } from '../normalize/ethnicity.ts'
+import { normalizeGender } from '../normalize/gender.ts'
+import { normalizeOrgName, normalizePersonName } from '../normalize/name.ts'
+import { normalizePhones } from '../normalize/phone.ts'
+import { normalizeResidentId } from '../normalize/resident-id.ts'
+import { cleanText } from '../normalize/text.ts'
+
+export interface ParseContext {
+  /** 6-digit district assumed for addresses that name none */
+  defaultDistrict?: string
+  /** the cell came from a spreadsheet number formatted as a date, or the reader said so */
+  excelDates?: boolean
+}
+
+const ok = <T>(value: T | null): Normalized<T> => ({ value })
+
+const LIST_SEPARATOR = /[、,，;；/|]+/
+
+const parseNumber = (text: string, integer: boolean): Normalized<number> => {
+  const t = text.replace(/[,，\s]/g, '')
+  const n = Number(t)
+  if (t === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)))
+    return { value: null, problem: { code: 'NUMBER_FORMAT', severity: 'warning' } }
+  return ok(n)
+}
+
+const parseEnum = (text: string, column: Column): Normalized<string> => {
+  for (const [canonical, aliases] of Object.entries(column.values ?? {})) {
+    if (text === canonical || aliases.includes(text)) return ok(canonical)
+  }
+  // an unexpected value is kept as written: the clerk's system may know a category we do not
+  return { value: text, problem: { code: 'ENUM_VALUE', severity: 'warning' } }
+}
+
+/**
+ * Turns one non-blank cell into its normalised value by the column's parser.
+ * Values whose meaning is lost on a problem (an unreadable id) come back null with the problem.
+ */
+export const parseValue = (parser: ValueParser, text: string, column: Column, ctx: ParseContext): Normalized<unknown> => {
+  switch (parser) {
+    case 'text':
+      return ok(cleanText(text))
+    case 'person_name':
+      return normalizePersonName(text)
+    case 'org_name':
+      return normalizeOrgName(text)
+    case 'resident_id':
+      return normalizeResidentId(text)
+    case 'credit_code':
+      return normalizeCreditCode(text)
+    case 'phone':
+      return normalizePhones(text)
+    case 'date':
+      return parseDate(text, { excelSerial: ctx.excelDates ?? false }) as Normalized<PartialDate>
+    case 'gender':
+      return normalizeGender(text)
+    case 'ethnicity':
+      return normalizeEthnicity(text)
+    case 'address':
+      return parseAddress(text, { defaultDistrict: ctx.defaultDistrict }) as Normalized<ParsedAddress>
+    case 'integer':
+      return parseNumber(text, true)
+    case 'decimal':
+      return parseNumber(text, false)
+    case 'list': {
+      const items = text
+        .split(LIST_SEPARATOR)
+        .map((s) => cleanText(s))
+        .filter((s): s is string => s !== null)
+      return ok(items.length > 0 ? [...new Set(items)] : null)
+    }
+    case 'enum': {
+      const t = cleanText(text)
+      return t === null ? ok(null) : parseEnum(t, column)
+    }
+  }
+}

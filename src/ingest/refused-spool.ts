@@ -1,0 +1,46 @@
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import type { Problem } from '../../schemas/problem.ts'
+
+export interface RefusedRow {
+  row: number
+  recordId: string | null
+  raw: Record<string, string>
+  problems: Problem[]
+}
+
+/**
+ * Refused rows wait on disk until the batch's fate is known: they are stored whether the batch
+ * commits or is refused whole, and a file of a million bad rows must not sit in memory.
+ */
+export class RefusedSpool {
+  count = 0
+  private constructor(
+    private readonly dir: string,
+    private readonly out: WriteStream,
+  ) {}
+
+  static async create(): Promise<RefusedSpool> {
+    const dir = await mkdtemp(join(tmpdir(), 'sanshi-refused-'))
+    return new RefusedSpool(dir, createWriteStream(join(dir, 'rows.ndjson')))
+  }
+
+  async add(r: RefusedRow): Promise<void> {
+    this.count++
+    if (!this.out.write(`${JSON.stringify(r)}\n`)) await new Promise<void>((resolve) => this.out.once('drain', () => resolve()))
+  }
+
+  async *rows(): AsyncIterable<RefusedRow> {
+    await new Promise<void>((resolve, reject) => this.out.end((e?: Error | null) => (e ? reject(e) : resolve())))
+    const lines = createInterface({ input: createReadStream(join(this.dir, 'rows.ndjson'), 'utf8'), crlfDelay: Infinity })
+    for await (const line of lines) if (line !== '') yield JSON.parse(line) as RefusedRow
+  }
+
+  async dispose(): Promise<void> {
+    this.out.destroy()
+    await rm(this.dir, { recursive: true, force: true })
+  }
+}
