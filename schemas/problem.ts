@@ -26,8 +26,11 @@ export const ProblemCodes = {
   ENUM_VALUE: { zh: '取值不在允许范围内', en: 'value not among the allowed ones' },
   ADDRESS_UNPARSED: { zh: '地址无法解析到道路或小区', en: 'address could not be parsed to a road or compound' },
   ADDRESS_OUTSIDE: { zh: '地址不在本辖区', en: 'address lies outside the district' },
-  DUPLICATE_ROW: { zh: '与本批次前面的行完全重复', en: 'repeats an earlier row of this batch' },
-  DUPLICATE_RECORD_ID: { zh: '记录编号在本批次中重复且内容不同', en: 'record id repeats in this batch with other content' },
+  DUPLICATE_ROW: { zh: '与本批次第{detail}行完全重复', en: 'repeats row {detail} of this batch' },
+  DUPLICATE_RECORD_ID: {
+    zh: '记录编号与本批次第{detail}行相同，但内容不同',
+    en: 'record id repeats row {detail} of this batch with other content',
+  },
   FORMULA: { zh: '单元格含公式，已按文本保存', en: 'cell holds a formula; kept as text' },
 } as const
 
@@ -50,7 +53,10 @@ export interface Normalized<T> {
   problem?: { code: ProblemCode; severity: Severity; detail?: string }
 }
 
+/** The clerk-facing message: `{detail}` filled in where the message names it, else the detail in brackets. */
 export const problemMessage = (p: Pick<Problem, 'code' | 'detail'>, lang: Lang = 'zh'): string => {
-  const base = ProblemCodes[p.code][lang]
-  return p.detail ? `${base}（${p.detail}）` : base
+  const base: string = ProblemCodes[p.code][lang]
+  if (base.includes('{detail}')) return base.replace('{detail}', p.detail ?? '?')
+  if (!p.detail) return base
+  return lang === 'zh' ? `${base}（${p.detail}）` : `${base} (${p.detail})`
 }

@@ -23,8 +23,8 @@ const RECORD_COLUMNS = ['id', 'source', 'record_id', 'batch_id', 'row_number', '
 const CHUNK = 10_000
 
 /** Strips the column names of per-row problems to what the table keeps (no row: it is the record's own). */
-const storedProblems = (problems: Problem[]): string =>
-  JSON.stringify(problems.map(({ column, code, severity, detail }) => ({ column, code, severity, detail })))
+const storedProblems = (problems: Problem[]): unknown[] =>
+  problems.map(({ column, code, severity, detail }) => ({ column, code, severity, detail }))
 
 /**
  * Writes a batch's accepted records inside the caller's transaction: new (source, record_id) keys go
@@ -106,7 +106,7 @@ export class BatchWriter {
       const id = ids[i]!
       this.known.set(r.recordId, { id, hash: r.rowHash, version: 1 })
       pushMentionRows(mentions, id, this.source, r.recordId, r.mentions)
-      return [id, this.source, r.recordId, this.batchId, r.row, JSON.stringify(r.raw), JSON.stringify(r.data), storedProblems(r.problems), r.rowHash, 1]
+      return [id, this.source, r.recordId, this.batchId, r.row, r.raw, r.data, storedProblems(r.problems), r.rowHash, 1]
     })
     await this.db.copyInto(this.tx, 'source_records', RECORD_COLUMNS, rows)
     this.inserted += fresh.length
@@ -131,7 +131,7 @@ export class BatchWriter {
       k.hash = r.rowHash
       k.version += 1
       pushMentionRows(mentions, k.id, this.source, r.recordId, r.mentions)
-      return [k.id, this.source, r.recordId, this.batchId, r.row, JSON.stringify(r.raw), JSON.stringify(r.data), storedProblems(r.problems), r.rowHash, k.version]
+      return [k.id, this.source, r.recordId, this.batchId, r.row, r.raw, r.data, storedProblems(r.problems), r.rowHash, k.version]
     })
     await this.db.copyInto(this.tx, 'staging_records', RECORD_COLUMNS, rows)
     await this.tx.query(

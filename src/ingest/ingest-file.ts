@@ -134,7 +134,14 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
     seconds: 0,
   }
   const spool = await RefusedSpool.create()
-  const batchRow = [summary.batchId, mapping.source, file, sha, table.format, table.encoding ?? null]
+  const options = {
+    headers: mapper.headers,
+    headerRow: headerRow.row,
+    delimiter: table.delimiter ?? null,
+    sheet: table.sheet ?? null,
+  }
+  const mappingHash = createHash('sha256').update(JSON.stringify(mapping)).digest('hex').slice(0, 16)
+  const batchRow = [summary.batchId, mapping.source, file, sha, table.format, table.encoding ?? null, options, mappingHash]
 
   async function* dataRows(): AsyncIterable<RawRow> {
     for (const r of head.slice(match.rowIndex + 1)) yield r
@@ -154,8 +161,8 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
       return
     }
     await tx.query(
-      `INSERT INTO batches (id, source, file_name, file_sha256, format, encoding, status, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'running', to_timestamp($7 / 1000.0))`,
+      `INSERT INTO batches (id, source, file_name, file_sha256, format, encoding, options, mapping_hash, status, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running', to_timestamp($9 / 1000.0))`,
       [...batchRow, started],
     )
     const writer = await BatchWriter.open(db, tx, summary.batchId, mapping.source)
@@ -172,7 +179,7 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
         else {
           const [firstHash, firstRow] = first.split('|')
           const code = firstHash === hash ? 'DUPLICATE_ROW' : 'DUPLICATE_RECORD_ID'
-          mapped.problems.push({ row: raw.row, column: null, code, severity: 'error', detail: `第${firstRow}行 / row ${firstRow}` })
+          mapped.problems.push({ row: raw.row, column: null, code, severity: 'error', detail: firstRow })
           mapped.refused = true
         }
       }
@@ -215,8 +222,8 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
       Object.assign(summary, { accepted: 0, inserted: 0, updated: 0, unchanged: 0 })
       await db.transaction(async (tx) => {
         await tx.query(
-          `INSERT INTO batches (id, source, file_name, file_sha256, format, encoding, status, started_at)
-           VALUES ($1, $2, $3, $4, $5, $6, 'refused', to_timestamp($7 / 1000.0))`,
+          `INSERT INTO batches (id, source, file_name, file_sha256, format, encoding, options, mapping_hash, status, started_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'refused', to_timestamp($9 / 1000.0))`,
           [...batchRow, started],
         )
         await storeRefused(db, tx, summary.batchId, spool)
@@ -235,7 +242,7 @@ const storeRefused = async (db: Database, tx: Tx, batchId: string, spool: Refuse
   async function* rows(): AsyncIterable<unknown[]> {
     for await (const r of spool.rows()) {
       const problems = r.problems.map(({ column, code, severity, detail }: Problem) => ({ column, code, severity, detail }))
-      yield [batchId, r.row, r.recordId, JSON.stringify(r.raw), JSON.stringify(problems)]
+      yield [batchId, r.row, r.recordId, r.raw, problems]
     }
   }
   await db.copyInto(tx, 'refused_rows', ['batch_id', 'row_number', 'record_id', 'raw', 'problems'], rows())

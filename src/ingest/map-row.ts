@@ -26,8 +26,12 @@ export const uniqueHeaders = (headerCells: readonly string[]): string[] => {
   })
 }
 
+/** Undoes the leading apostrophe that spreadsheet exports (ours included) put before = + - @ to stop formulas. */
+const unescapeFormulaGuard = (cell: string): string => (cell.length > 1 && cell[0] === "'" && '=+-@'.includes(cell[1]!) ? cell.slice(1) : cell)
+
 export class RowMapper {
-  private readonly headers: string[]
+  /** the file's headers, made unique, in the file's order */
+  readonly headers: string[]
   private readonly bindings: ColumnBinding[]
 
   constructor(
@@ -73,7 +77,7 @@ export class RowMapper {
         problems.push({ row, column: header, code: 'TOO_LONG', severity: 'error', detail: `${cell.length} > ${column.maxLength}` })
         continue
       }
-      const result = parseValue(column.parser, cell, column, this.ctx)
+      const result = parseValue(column.parser, unescapeFormulaGuard(cell), column, this.ctx)
       if (result.problem) {
         // an unreadable optional value costs the value, not the row: the raw cell is kept and the clerk told
         const severity = column.required ? result.problem.severity : 'warning'

@@ -43,7 +43,7 @@ export const pushMentionRows = (
         p.birthDate?.precision ?? null, p.ethnicity, p.phones, p.address?.key ?? null, p.address?.buildingKey ?? null,
         p.address?.unit ?? null, p.address?.divisionCode ?? null, p.hukouAddress?.key ?? null,
         p.hukouAddress?.divisionCode ?? null, p.category, p.assistance, p.householdNo, p.relationToHead, p.gridCode,
-        p.employerName, JSON.stringify(p),
+        p.employerName, p,
       ])
     } else if (m.entity === 'house') {
       const a = m.data.address
@@ -56,7 +56,7 @@ export const pushMentionRows = (
       out.units.push([
         ...head, u.creditCode, u.creditValid, u.regNo, u.name, u.signName, u.kind, u.legalForm, u.status, u.industry,
         u.phones, u.address?.key ?? null, u.address?.buildingKey ?? null, u.established?.value ?? null,
-        JSON.stringify(u),
+        u,
       ])
     }
   }

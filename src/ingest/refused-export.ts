@@ -41,14 +41,15 @@ export const exportRefused = async (
   format: 'csv' | 'xlsx',
   lang: Lang = 'zh',
 ): Promise<number> => {
-  const batch = await db.query<{ id: string }>('SELECT id FROM batches WHERE id = $1', [batchId])
+  const batch = await db.query<{ options: { headers?: string[] } | null }>('SELECT options FROM batches WHERE id = $1', [batchId])
   if (!batch[0]) throw new SanshiError('SANSHI404', `no batch ${batchId}`)
   const rows = await db.query<RefusedRecord>(
     'SELECT row_number, raw, problems FROM refused_rows WHERE batch_id = $1 ORDER BY row_number',
     [batchId],
   )
-  const headers: string[] = []
-  const known = new Set<string>()
+  // the file's own column order, kept with the batch (jsonb does not keep key order)
+  const headers: string[] = [...(batch[0].options?.headers ?? [])]
+  const known = new Set<string>(headers)
   for (const r of rows)
     for (const h of Object.keys(r.raw))
       if (!known.has(h)) {
