@@ -1,0 +1,18 @@
+import { basename, resolve } from 'node:path'
+import type { ReadLimits, TableSource } from '../types.ts'
+import { startWorkerReader } from '../worker-runner.ts'
+
+/** Opens an XLSX in a worker thread; resolves once the sheet is known, rows stream on demand. */
+export async function openXlsx(
+  path: string,
+  limits: ReadLimits,
+  sheet?: string | number,
+): Promise<TableSource> {
+  const reader = await startWorkerReader(new URL('./xlsx-worker.ts', import.meta.url), {
+    path: resolve(path),
+    file: basename(path),
+    sheet,
+    limits,
+  })
+  return { format: 'xlsx', sheet: reader.sheet, rows: () => reader.rows() }
+}
