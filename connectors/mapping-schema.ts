@@ -36,6 +36,8 @@ export const ColumnSchema = z
     /** For parser enum: canonical value → the other spellings that mean it. */
     values: z.record(z.string().min(1), z.array(z.string().min(1))).optional(),
     maxLength: z.number().int().positive().max(100_000).default(2000),
+    /** For parser address: `anywhere` for addresses expected outside the hub's district (a migrant's hukou). */
+    region: z.enum(['district', 'anywhere']).default('district'),
   })
   .strict()
   .refine((c) => c.parser !== 'enum' || (c.values && Object.keys(c.values).length > 0), {

@@ -23,6 +23,7 @@ export const PersonMentionSchema = z.object({
   namePinyin: z.string().nullable(), // toneless, space-less, lower-case: zhangxiaoming
   idNumber: z.string().nullable(), // 18 chars, upper-case X, 15-digit ids expanded
   idValid: z.boolean().nullable(), // check digit and birth date verified
+  otherDocument: z.string().nullable(), // passport or permit number where the id column held one
   gender: z.enum(['M', 'F']).nullable(),
   birthDate: PartialDateSchema.nullable(),
   ethnicity: z.string().nullable(), // 汉族

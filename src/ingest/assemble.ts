@@ -11,6 +11,7 @@ import type {
 import type { Problem } from '../../schemas/problem.ts'
 import type { CreditCode } from '../normalize/credit-code.ts'
 import { pinyinKey } from '../normalize/pinyin.ts'
+import type { IdentityDocument } from './parse-value.ts'
 import type { ResidentId } from '../normalize/resident-id.ts'
 
 type Values = ReadonlyMap<string, unknown>
@@ -32,7 +33,9 @@ const datesAgree = (a: PartialDate, day: string): boolean => day.startsWith(a.va
 
 const person = (role: RoleMapping, values: Values, row: number, problems: Problem[]): PersonMention => {
   const r = reader(role, values)
-  const id = r.get<ResidentId>('idNumber')
+  const idValue = r.get<ResidentId | IdentityDocument>('idNumber')
+  const id = idValue && 'value' in idValue ? idValue : null
+  const otherDocument = idValue && 'document' in idValue ? idValue.document : null
   const name = r.get<string>('name')
   let gender = r.get<'M' | 'F'>('gender')
   let birthDate = r.get<PartialDate>('birthDate')
@@ -50,6 +53,7 @@ const person = (role: RoleMapping, values: Values, row: number, problems: Proble
     namePinyin: name ? pinyinKey(name) : null,
     idNumber: id?.value ?? null,
     idValid: id ? id.valid : null,
+    otherDocument,
     gender,
     birthDate,
     ethnicity: r.get<string>('ethnicity'),

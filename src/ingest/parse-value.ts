@@ -4,6 +4,7 @@ import type { PartialDate } from '../../schemas/mentions.ts'
 import type { Normalized } from '../../schemas/problem.ts'
 import { parseAddress } from '../normalize/address/index.ts'
 import { normalizeCreditCode } from '../normalize/credit-code.ts'
+import { normalizeDocumentNumber } from '../normalize/document.ts'
 import { parseDate } from '../normalize/date.ts'
 import { normalizeEthnicity } from '../normalize/ethnicity.ts'
 import { normalizeGender } from '../normalize/gender.ts'
@@ -17,6 +18,11 @@ export interface ParseContext {
   defaultDistrict?: string
   /** the cell came from a spreadsheet number formatted as a date, or the reader said so */
   excelDates?: boolean
+}
+
+/** What an id column holds when it is not a resident id: a passport or permit number. */
+export interface IdentityDocument {
+  document: string
 }
 
 const ok = <T>(value: T | null): Normalized<T> => ({ value })
@@ -51,8 +57,12 @@ export const parseValue = (parser: ValueParser, text: string, column: Column, ct
       return normalizePersonName(text)
     case 'org_name':
       return normalizeOrgName(text)
-    case 'resident_id':
-      return normalizeResidentId(text)
+    case 'resident_id': {
+      const id = normalizeResidentId(text)
+      if (id.value !== null || id.problem?.code !== 'ID_FORMAT') return id
+      const document = normalizeDocumentNumber(text)
+      return document === null ? id : ok<IdentityDocument>({ document })
+    }
     case 'credit_code':
       return normalizeCreditCode(text)
     case 'phone':
@@ -63,8 +73,11 @@ export const parseValue = (parser: ValueParser, text: string, column: Column, ct
       return normalizeGender(text)
     case 'ethnicity':
       return normalizeEthnicity(text)
-    case 'address':
-      return parseAddress(text, { defaultDistrict: ctx.defaultDistrict }) as Normalized<ParsedAddress>
+    case 'address': {
+      const parsed = parseAddress(text, { defaultDistrict: ctx.defaultDistrict }) as Normalized<ParsedAddress>
+      // a hukou far away is the point of a migrant's record, not a problem with it
+      return column.region === 'anywhere' && parsed.problem?.code === 'ADDRESS_OUTSIDE' ? { value: parsed.value } : parsed
+    }
     case 'integer':
       return parseNumber(text, true)
     case 'decimal':

@@ -8,5 +8,4 @@ export * from './phone.ts'
 export * from './pinyin.ts'
 export * from './resident-id.ts'
 export * from './text.ts'
-// Addresses are another engineer's module (src/normalize/address/); uncomment when it lands:
 export * from './address/index.ts'
