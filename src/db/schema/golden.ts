@@ -1,0 +1,138 @@
+import {
+  bigint,
+  bigserial,
+  doublePrecision,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
+import { type FieldProvenance, timestamptz } from './columns.ts'
+
+/*
+ * Golden records: derived from source records plus steward decisions, rebuildable at any time.
+ * Ids are minted by the hub ('H…', 'P…', 'U…') and stay stable across re-matches.
+ * Geometry columns and GiST indexes are added by migrations/extensions/postgis where PostGIS
+ * exists; lng/lat stay here so the embedded database can answer with a bounding-box fallback.
+ */
+
+export type Provenance = Record<string, FieldProvenance>
+
+/** Standard address (一标), one per canonical key. */
+export const addresses = pgTable(
+  'addresses',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    divisionCode: text('division_code'),
+    road: text('road'),
+    number: text('number'),
+    compound: text('compound'),
+    building: text('building'),
+    unit: text('unit'),
+    floor: text('floor'),
+    room: text('room'),
+    key: text('key').notNull(),
+    lng: doublePrecision('lng'),
+    lat: doublePrecision('lat'),
+  },
+  (t) => [uniqueIndex('addresses_key_uq').on(t.key), index('addresses_division_idx').on(t.divisionCode)],
+)
+
+/** 实有房屋: one dwelling or premises, one room-level address. */
+export const houses = pgTable(
+  'houses',
+  {
+    id: text('id').primaryKey(),
+    addressId: bigint('address_id', { mode: 'number' }).references(() => addresses.id),
+    key: text('key').notNull(),
+    usage: text('usage'),
+    ownerPersonId: text('owner_person_id'),
+    gridCode: text('grid_code'),
+    lng: doublePrecision('lng'), // copied from the address so spatial fallbacks need no join
+    lat: doublePrecision('lat'),
+    fields: jsonb('fields').$type<Provenance>().notNull().default({}),
+    status: text('status').notNull().default('active'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('houses_key_idx').on(t.key),
+    index('houses_address_idx').on(t.addressId),
+    index('houses_grid_idx').on(t.gridCode),
+  ],
+)
+
+/** 实有人口. */
+export const persons = pgTable(
+  'persons',
+  {
+    id: text('id').primaryKey(),
+    idNumber: text('id_number'),
+    name: text('name'),
+    gender: text('gender'),
+    birthDate: text('birth_date'),
+    ethnicity: text('ethnicity'),
+    phones: text('phones').array().notNull().default([]),
+    hukouAddress: text('hukou_address'),
+    category: text('category'),
+    assistance: text('assistance').array().notNull().default([]),
+    houseId: text('house_id'),
+    gridCode: text('grid_code'),
+    provenance: jsonb('provenance').$type<Provenance>().notNull().default({}),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('persons_id_number_idx').on(t.idNumber),
+    index('persons_name_idx').on(t.name),
+    index('persons_house_idx').on(t.houseId),
+    index('persons_grid_idx').on(t.gridCode),
+  ],
+)
+
+/** 实有单位. */
+export const units = pgTable(
+  'units',
+  {
+    id: text('id').primaryKey(),
+    creditCode: text('credit_code'),
+    name: text('name'),
+    signNames: text('sign_names').array().notNull().default([]),
+    kind: text('kind'),
+    status: text('status'), // the registry's own status: 存续, 注销, …
+    legalRepPersonId: text('legal_rep_person_id'),
+    houseId: text('house_id'),
+    industry: text('industry'),
+    gridCode: text('grid_code'),
+    provenance: jsonb('provenance').$type<Provenance>().notNull().default({}),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('units_credit_code_idx').on(t.creditCode),
+    index('units_name_idx').on(t.name),
+    index('units_house_idx').on(t.houseId),
+    index('units_grid_idx').on(t.gridCode),
+  ],
+)
+
+/** A grid (网格): polygon kept as GeoJSON so the embedded database can run point-in-polygon in JS. */
+export const grids = pgTable(
+  'grids',
+  {
+    code: text('code').primaryKey(),
+    name: text('name'),
+    communityCode: text('community_code'),
+    polygon: jsonb('polygon').$type<{ type: 'Polygon' | 'MultiPolygon'; coordinates: unknown }>(),
+    minLng: doublePrecision('min_lng'),
+    minLat: doublePrecision('min_lat'),
+    maxLng: doublePrecision('max_lng'),
+    maxLat: doublePrecision('max_lat'),
+    workers: text('workers').array().notNull().default([]),
+  },
+  (t) => [
+    index('grids_community_idx').on(t.communityCode),
+    index('grids_bbox_idx').on(t.minLng, t.maxLng, t.minLat, t.maxLat),
+  ],
+)
