@@ -18,9 +18,19 @@ export interface TableSource {
   encoding?: string
   delimiter?: string
   sheet?: string
-  /** Rows in file order, streamed. Entirely empty rows are skipped; the row numbers stay true. */
+  /** Rows in file order, streamed in batches (one await per batch, not per row: this is the hot path). */
+  batches(): AsyncIterable<RawRow[]>
+  /** The same rows one at a time. Entirely empty rows are skipped; the row numbers stay true. */
   rows(): AsyncIterable<RawRow>
 }
+
+/** Completes a source that streams batches with the row-at-a-time view. */
+export const withRows = (source: Omit<TableSource, 'rows'>): TableSource => ({
+  ...source,
+  async *rows() {
+    for await (const batch of source.batches()) yield* batch
+  },
+})
 
 export interface ReadLimits {
   /** Longest physical CSV line, and longest CSV record, in bytes. */

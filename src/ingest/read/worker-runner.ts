@@ -12,7 +12,7 @@ import { INITIAL_CREDIT } from './worker-protocol.ts'
 
 export interface WorkerReader {
   sheet: string
-  rows(): AsyncGenerator<RawRow>
+  batches(): AsyncGenerator<RawRow[]>
 }
 
 const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url)
@@ -29,7 +29,7 @@ export async function startWorkerReader(entry: URL, job: Omit<WorkerJob, 'entry'
     stdout: false,
     stderr: false,
   })
-  const batches: RawRow[][] = []
+  const received: RawRow[][] = []
   let meta: string | undefined
   let done = false
   let failure: SanshiError | undefined
@@ -50,7 +50,7 @@ export async function startWorkerReader(entry: URL, job: Omit<WorkerJob, 'entry'
   worker.on('message', (message: FromWorker) => {
     lastMessageAt = Date.now()
     if (message.type === 'meta') meta = message.sheet
-    else if (message.type === 'rows') batches.push(message.rows)
+    else if (message.type === 'rows') received.push(message.rows)
     else if (message.type === 'done') done = true
     else fail(new SanshiError(message.code, message.message, message.location, message.hint))
     notify()
@@ -116,14 +116,14 @@ export async function startWorkerReader(entry: URL, job: Omit<WorkerJob, 'entry'
   }
   const send = (message: ToWorker) => worker.postMessage(message)
 
-  async function* rows(): AsyncGenerator<RawRow> {
+  async function* batches(): AsyncGenerator<RawRow[]> {
     send({ type: 'start', credit: INITIAL_CREDIT })
     try {
       while (true) {
-        const batch = batches.shift()
+        const batch = received.shift()
         if (batch !== undefined) {
           send({ type: 'credit', credit: 1 })
-          yield* batch
+          yield batch
         } else if (failure !== undefined) {
           throw failure
         } else if (done) {
@@ -136,5 +136,5 @@ export async function startWorkerReader(entry: URL, job: Omit<WorkerJob, 'entry'
       finish()
     }
   }
-  return { sheet: meta!, rows }
+  return { sheet: meta!, batches }
 }

@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path'
 import { SanshiError } from '../../errors.ts'
-import type { ReadLimits, TableSource } from './types.ts'
+import { type ReadLimits, type TableSource, withRows } from './types.ts'
 import { startWorkerReader } from './worker-runner.ts'
 
 /**
@@ -29,5 +29,5 @@ export async function openXls(
     sheet,
     limits,
   })
-  return { format: 'xls', sheet: reader.sheet, rows: () => reader.rows() }
+  return withRows({ format: 'xls', sheet: reader.sheet, batches: () => reader.batches() })
 }

@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path'
-import type { ReadLimits, TableSource } from '../types.ts'
+import { type ReadLimits, type TableSource, withRows } from '../types.ts'
 import { startWorkerReader } from '../worker-runner.ts'
 
 /** Opens an XLSX in a worker thread; resolves once the sheet is known, rows stream on demand. */
@@ -14,5 +14,5 @@ export async function openXlsx(
     sheet,
     limits,
   })
-  return { format: 'xlsx', sheet: reader.sheet, rows: () => reader.rows() }
+  return withRows({ format: 'xlsx', sheet: reader.sheet, batches: () => reader.batches() })
 }
