@@ -40,7 +40,7 @@ CREATE TABLE "refused_rows" (
 	"batch_id" text NOT NULL,
 	"row_number" integer NOT NULL,
 	"record_id" text,
-	"raw" jsonb NOT NULL,
+	"raw" json NOT NULL,
 	"problems" jsonb DEFAULT '[]'::jsonb NOT NULL
 );
 --> statement-breakpoint
@@ -213,6 +213,7 @@ CREATE TABLE "source_persons" (
 	"name_pinyin" text,
 	"id_number" text,
 	"id_valid" boolean,
+	"other_document" text,
 	"gender" text,
 	"birth_date" text,
 	"birth_precision" text,
@@ -229,8 +230,7 @@ CREATE TABLE "source_persons" (
 	"household_no" text,
 	"relation_to_head" text,
 	"grid_code" text,
-	"employer_name" text,
-	"data" jsonb
+	"employer_name" text
 );
 --> statement-breakpoint
 CREATE TABLE "source_units" (
@@ -250,8 +250,7 @@ CREATE TABLE "source_units" (
 	"phones" text[] DEFAULT '{}' NOT NULL,
 	"address_key" text,
 	"address_building_key" text,
-	"established" text,
-	"data" jsonb
+	"established" text
 );
 --> statement-breakpoint
 CREATE TABLE "person_houses" (
@@ -290,8 +289,8 @@ CREATE TABLE "source_record_history" (
 	"version" integer NOT NULL,
 	"batch_id" text NOT NULL,
 	"row_number" integer NOT NULL,
-	"raw" jsonb NOT NULL,
-	"data" jsonb NOT NULL,
+	"raw" json NOT NULL,
+	"data" json NOT NULL,
 	"problems" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"row_hash" text NOT NULL,
 	"replaced_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -304,8 +303,8 @@ CREATE TABLE "source_records" (
 	"record_id" text NOT NULL,
 	"batch_id" text NOT NULL,
 	"row_number" integer NOT NULL,
-	"raw" jsonb NOT NULL,
-	"data" jsonb NOT NULL,
+	"raw" json NOT NULL,
+	"data" json NOT NULL,
 	"problems" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"row_hash" text NOT NULL,
 	"version" integer DEFAULT 1 NOT NULL,
@@ -347,17 +346,8 @@ CREATE INDEX "match_edges_pair_idx" ON "match_edges" USING btree ("entity_type",
 CREATE INDEX "match_edges_right_idx" ON "match_edges" USING btree ("right_source_record_id","right_role");--> statement-breakpoint
 CREATE INDEX "steward_decisions_at_idx" ON "steward_decisions" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "source_houses_record_idx" ON "source_houses" USING btree ("source_record_id");--> statement-breakpoint
-CREATE INDEX "source_houses_key_idx" ON "source_houses" USING btree ("key");--> statement-breakpoint
-CREATE INDEX "source_houses_building_key_idx" ON "source_houses" USING btree ("building_key");--> statement-breakpoint
 CREATE INDEX "source_persons_record_idx" ON "source_persons" USING btree ("source_record_id");--> statement-breakpoint
-CREATE INDEX "source_persons_id_number_idx" ON "source_persons" USING btree ("id_number");--> statement-breakpoint
-CREATE INDEX "source_persons_name_idx" ON "source_persons" USING btree ("name");--> statement-breakpoint
-CREATE INDEX "source_persons_name_pinyin_idx" ON "source_persons" USING btree ("name_pinyin");--> statement-breakpoint
-CREATE INDEX "source_persons_address_key_idx" ON "source_persons" USING btree ("address_key");--> statement-breakpoint
 CREATE INDEX "source_units_record_idx" ON "source_units" USING btree ("source_record_id");--> statement-breakpoint
-CREATE INDEX "source_units_credit_code_idx" ON "source_units" USING btree ("credit_code");--> statement-breakpoint
-CREATE INDEX "source_units_name_idx" ON "source_units" USING btree ("name");--> statement-breakpoint
-CREATE INDEX "source_units_address_key_idx" ON "source_units" USING btree ("address_key");--> statement-breakpoint
 CREATE INDEX "person_houses_person_idx" ON "person_houses" USING btree ("person_id");--> statement-breakpoint
 CREATE INDEX "person_houses_house_idx" ON "person_houses" USING btree ("house_id");--> statement-breakpoint
 CREATE INDEX "person_houses_record_idx" ON "person_houses" USING btree ("source_record_id");--> statement-breakpoint

@@ -56,17 +56,20 @@ export class BatchWriter {
     return new BatchWriter(db, tx, batchId, source, known)
   }
 
-  /** Buffers a record; resolves once there is room, so reading runs ahead of writing by at most one chunk. */
-  async add(record: AcceptedRecord): Promise<void> {
+  /**
+   * Buffers a record. Returns a promise only when a chunk is full: await it, and reading runs ahead of
+   * writing by at most one chunk; otherwise nothing to await (an await per row costs the hot loop).
+   */
+  add(record: AcceptedRecord): Promise<void> | undefined {
     this.pending.push(record)
-    if (this.pending.length >= CHUNK) {
-      const chunk = this.pending
-      this.pending = []
-      await this.flushing
+    if (this.pending.length < CHUNK) return undefined
+    const chunk = this.pending
+    this.pending = []
+    return this.flushing.then(() => {
       this.flushing = this.writeChunk(chunk)
-      // the failure surfaces at the next add() or finish(); until then it must not count as unhandled
+      // the failure surfaces at the next full chunk or finish(); until then it must not count as unhandled
       this.flushing.catch(() => {})
-    }
+    })
   }
 
   async finish(): Promise<void> {

@@ -15,6 +15,7 @@ import { SanshiError } from '../errors.ts'
 import { ulid } from '../ids.ts'
 import { assembleMentions } from './assemble.ts'
 import { BatchWriter } from './batch-writer.ts'
+import { compactValues } from './compact.ts'
 import { RowMapper } from './map-row.ts'
 import { openTable, type RawRow, type TableSource } from './read/index.ts'
 import { RefusedSpool } from './refused-spool.ts'
@@ -58,9 +59,9 @@ const sha256File = async (path: string): Promise<string> => {
 
 /** Order-independent hash of a row's content: a re-export with shuffled columns is not a change. */
 const rowHash = (raw: Record<string, string>): string => {
-  const h = createHash('sha1')
-  for (const k of Object.keys(raw).sort()) h.update(k).update('\u001f').update(raw[k]!).update('\u001e')
-  return h.digest('base64').slice(0, 22)
+  let text = ''
+  for (const k of Object.keys(raw).sort()) text += `${k}\u001f${raw[k]}\u001e`
+  return createHash('sha1').update(text).digest('base64').slice(0, 22)
 }
 
 class BatchRefused extends Error {}
@@ -91,13 +92,13 @@ const resolveMapping = (file: string, head: string[][], opts: IngestOptions): { 
 }
 
 /** Reads the leading rows where titles and the header sit, keeping the iterator for the rest. */
-const readHead = async (table: TableSource): Promise<{ head: RawRow[]; rest: AsyncIterator<RawRow> }> => {
-  const rest = table.rows()[Symbol.asyncIterator]()
+const readHead = async (table: TableSource): Promise<{ head: RawRow[]; rest: AsyncIterator<RawRow[]> }> => {
+  const rest = table.batches()[Symbol.asyncIterator]()
   const head: RawRow[] = []
   while (head.length < HEADER_SEARCH_ROWS) {
     const next = await rest.next()
     if (next.done) break
-    head.push(next.value)
+    head.push(...next.value)
   }
   return { head, rest }
 }
@@ -143,8 +144,8 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
   const mappingHash = createHash('sha256').update(JSON.stringify(mapping)).digest('hex').slice(0, 16)
   const batchRow = [summary.batchId, mapping.source, file, sha, table.format, table.encoding ?? null, options, mappingHash]
 
-  async function* dataRows(): AsyncIterable<RawRow> {
-    for (const r of head.slice(match.rowIndex + 1)) yield r
+  async function* dataBatches(): AsyncIterable<RawRow[]> {
+    yield head.slice(match.rowIndex + 1)
     for (let n = await rest.next(); !n.done; n = await rest.next()) yield n.value
   }
 
@@ -167,7 +168,7 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
     )
     const writer = await BatchWriter.open(db, tx, summary.batchId, mapping.source)
     const seen = new Map<string, string>() // record id → row hash '|' first row
-    for await (const raw of dataRows()) {
+    for await (const batch of dataBatches()) for (const raw of batch) {
       if (RowMapper.isEmpty(raw.cells)) continue
       summary.rows++
       const mapped = mapper.map(raw)
@@ -185,20 +186,22 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
       }
       if (mapped.refused) {
         summary.rejected++
-        await spool.add({ row: raw.row, recordId: recordId ?? null, raw: mapped.raw, problems: mapped.problems })
+        const wait = spool.add({ row: raw.row, recordId: recordId ?? null, raw: mapped.raw, problems: mapped.problems })
+        if (wait) await wait
       } else {
         const mentions = assembleMentions(mapping, mapped.values, raw.row, mapped.problems)
         summary.accepted++
         summary.warnings += mapped.problems.length
-        await writer.add({
+        const wait = writer.add({
           recordId: recordId!,
           row: raw.row,
           raw: mapped.raw,
-          data: Object.fromEntries(mapped.values),
+          data: compactValues(mapped.values),
           problems: mapped.problems,
           rowHash: hash,
           mentions,
         })
+        if (wait) await wait
       }
       if (summary.rows % 5000 === 0) opts.onProgress?.(summary.rows)
     }

@@ -3,10 +3,10 @@ import type { Mention } from '../../schemas/mentions.ts'
 /** Column lists and row builders for the three mention tables, in COPY order. */
 
 export const PERSON_COLUMNS = [
-  'source_record_id', 'source', 'record_id', 'role', 'name', 'name_pinyin', 'id_number', 'id_valid', 'gender',
+  'source_record_id', 'source', 'record_id', 'role', 'name', 'name_pinyin', 'id_number', 'id_valid', 'other_document', 'gender',
   'birth_date', 'birth_precision', 'ethnicity', 'phones', 'address_key', 'address_building_key', 'address_unit',
   'address_division', 'hukou_address_key', 'hukou_division', 'category', 'assistance', 'household_no',
-  'relation_to_head', 'grid_code', 'employer_name', 'data',
+  'relation_to_head', 'grid_code', 'employer_name',
 ]
 
 export const HOUSE_COLUMNS = [
@@ -17,7 +17,7 @@ export const HOUSE_COLUMNS = [
 
 export const UNIT_COLUMNS = [
   'source_record_id', 'source', 'record_id', 'role', 'credit_code', 'credit_valid', 'reg_no', 'name', 'sign_name',
-  'kind', 'legal_form', 'status', 'industry', 'phones', 'address_key', 'address_building_key', 'established', 'data',
+  'kind', 'legal_form', 'status', 'industry', 'phones', 'address_key', 'address_building_key', 'established',
 ]
 
 export interface MentionRows {
@@ -39,11 +39,11 @@ export const pushMentionRows = (
     if (m.entity === 'person') {
       const p = m.data
       out.persons.push([
-        ...head, p.name, p.namePinyin, p.idNumber, p.idValid, p.gender, p.birthDate?.value ?? null,
+        ...head, p.name, p.namePinyin, p.idNumber, p.idValid, p.otherDocument, p.gender, p.birthDate?.value ?? null,
         p.birthDate?.precision ?? null, p.ethnicity, p.phones, p.address?.key ?? null, p.address?.buildingKey ?? null,
         p.address?.unit ?? null, p.address?.divisionCode ?? null, p.hukouAddress?.key ?? null,
         p.hukouAddress?.divisionCode ?? null, p.category, p.assistance, p.householdNo, p.relationToHead, p.gridCode,
-        p.employerName, p,
+        p.employerName,
       ])
     } else if (m.entity === 'house') {
       const a = m.data.address
@@ -56,7 +56,6 @@ export const pushMentionRows = (
       out.units.push([
         ...head, u.creditCode, u.creditValid, u.regNo, u.name, u.signName, u.kind, u.legalForm, u.status, u.industry,
         u.phones, u.address?.key ?? null, u.address?.buildingKey ?? null, u.established?.value ?? null,
-        u,
       ])
     }
   }

@@ -1,3 +1,4 @@
+import { once } from 'node:events'
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -25,12 +26,18 @@ export class RefusedSpool {
 
   static async create(): Promise<RefusedSpool> {
     const dir = await mkdtemp(join(tmpdir(), 'sanshi-refused-'))
-    return new RefusedSpool(dir, createWriteStream(join(dir, 'rows.ndjson')))
+    const out = createWriteStream(join(dir, 'rows.ndjson'))
+    // wait for the file to be open: a batch with no refused row disposes of the spool at once, and an
+    // open still pending when dispose() removes the folder fails with ENOENT as an uncaught stream error
+    await once(out, 'open')
+    return new RefusedSpool(dir, out)
   }
 
-  async add(r: RefusedRow): Promise<void> {
+  /** Returns a promise only when the file stream asks the writer to wait. */
+  add(r: RefusedRow): Promise<void> | undefined {
     this.count++
-    if (!this.out.write(`${JSON.stringify(r)}\n`)) await new Promise<void>((resolve) => this.out.once('drain', () => resolve()))
+    if (this.out.write(`${JSON.stringify(r)}\n`)) return undefined
+    return new Promise<void>((resolve) => this.out.once('drain', () => resolve()))
   }
 
   async *rows(): AsyncIterable<RefusedRow> {

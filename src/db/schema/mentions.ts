@@ -1,7 +1,10 @@
-import { boolean, doublePrecision, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core'
+import { boolean, doublePrecision, index, pgTable, text } from 'drizzle-orm/pg-core'
 import { sourceRecordRef } from './columns.ts'
 
 /*
+ * Blocking indexes are not kept here: each costs ingest a fifth of its COPY throughput, and which keys
+ * to block on is the matcher's setting, not the ingest's (docs/adr/0001-mention-indexes.md).
+ *
  * Mention tables: one row per role of a source record (schemas/mentions.ts), flattened so that
  * blocking can use plain b-tree indexes. They are derived data, rebuilt whenever the record is
  * updated, and bulk-loaded with COPY; so no foreign key to source_records (a per-row FK check
@@ -19,6 +22,7 @@ export const sourcePersons = pgTable(
     namePinyin: text('name_pinyin'),
     idNumber: text('id_number'),
     idValid: boolean('id_valid'),
+    otherDocument: text('other_document'), // passport or permit number where the id column held one
     gender: text('gender'),
     birthDate: text('birth_date'), // ISO prefix at its precision: 1985-03-02, 1950-03, 1950
     birthPrecision: text('birth_precision'),
@@ -36,15 +40,8 @@ export const sourcePersons = pgTable(
     relationToHead: text('relation_to_head'),
     gridCode: text('grid_code'),
     employerName: text('employer_name'),
-    data: jsonb('data').$type<Record<string, unknown>>(), // the full PersonMention, for explanations
   },
-  (t) => [
-    index('source_persons_record_idx').on(t.sourceRecordId),
-    index('source_persons_id_number_idx').on(t.idNumber),
-    index('source_persons_name_idx').on(t.name),
-    index('source_persons_name_pinyin_idx').on(t.namePinyin),
-    index('source_persons_address_key_idx').on(t.addressKey),
-  ],
+  (t) => [index('source_persons_record_idx').on(t.sourceRecordId)],
 )
 
 export const sourceHouses = pgTable(
@@ -74,11 +71,7 @@ export const sourceHouses = pgTable(
     lng: doublePrecision('lng'),
     lat: doublePrecision('lat'),
   },
-  (t) => [
-    index('source_houses_record_idx').on(t.sourceRecordId),
-    index('source_houses_key_idx').on(t.key),
-    index('source_houses_building_key_idx').on(t.buildingKey),
-  ],
+  (t) => [index('source_houses_record_idx').on(t.sourceRecordId)],
 )
 
 export const sourceUnits = pgTable(
@@ -101,12 +94,6 @@ export const sourceUnits = pgTable(
     addressKey: text('address_key'),
     addressBuildingKey: text('address_building_key'),
     established: text('established'),
-    data: jsonb('data').$type<Record<string, unknown>>(),
   },
-  (t) => [
-    index('source_units_record_idx').on(t.sourceRecordId),
-    index('source_units_credit_code_idx').on(t.creditCode),
-    index('source_units_name_idx').on(t.name),
-    index('source_units_address_key_idx').on(t.addressKey),
-  ],
+  (t) => [index('source_units_record_idx').on(t.sourceRecordId)],
 )

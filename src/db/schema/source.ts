@@ -1,9 +1,22 @@
 import { sql } from 'drizzle-orm'
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import {
+  bigserial,
+  index,
+  integer,
+  json,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
 import { batches, type RowProblem } from './batches.ts'
 import { sourceRecordRef } from './columns.ts'
 
 /**
+ * raw and data are json, not jsonb: raw must stay as sent (key order included), neither is searched by
+ * key, and json only validates on COPY where jsonb re-encodes (most of a million-row load's server time).
+ *
  * The current version of every record a department sent, keyed by (source, record_id).
  * `raw` is header → cell text exactly as read (unknown columns included): nothing sent is lost.
  */
@@ -17,8 +30,8 @@ export const sourceRecords = pgTable(
       .notNull()
       .references(() => batches.id),
     rowNumber: integer('row_number').notNull(),
-    raw: jsonb('raw').$type<Record<string, string>>().notNull(),
-    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    raw: json('raw').$type<Record<string, string>>().notNull(),
+    data: json('data').$type<Record<string, unknown>>().notNull(),
     problems: jsonb('problems').$type<RowProblem[]>().notNull().default(sql`'[]'::jsonb`),
     rowHash: text('row_hash').notNull(),
     version: integer('version').notNull().default(1),
@@ -44,8 +57,8 @@ export const sourceRecordHistory = pgTable(
       .notNull()
       .references(() => batches.id),
     rowNumber: integer('row_number').notNull(),
-    raw: jsonb('raw').$type<Record<string, string>>().notNull(),
-    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    raw: json('raw').$type<Record<string, string>>().notNull(),
+    data: json('data').$type<Record<string, unknown>>().notNull(),
     problems: jsonb('problems').$type<RowProblem[]>().notNull().default(sql`'[]'::jsonb`),
     rowHash: text('row_hash').notNull(),
     replacedAt: timestamp('replaced_at', { withTimezone: true }).notNull().defaultNow(),
