@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { ingestPaths } from '../ingest/index.ts'
 import { config, type GlobalOptions, mappings, openDb } from './context.ts'
-import { rowProgress } from './progress.ts'
+import { ingestProgress } from './progress.ts'
 
 interface IngestFlags extends GlobalOptions {
   source?: string
@@ -16,10 +16,16 @@ export const registerIngest = (program: Command): void => {
     .command('ingest')
     .description('ingest department exports (files or folders) as batches')
     .argument('<paths...>', 'files or folders')
-    .option('--source <id>', 'the department format, e.g. police.hukou (else from the file name, else the headers)')
+    .option(
+      '--source <id>',
+      'the department format, e.g. police.hukou (else from the file name, else the headers)',
+    )
     .option('--mapping <file...>', 'extra mapping files (YAML/JSON) for formats the hub does not know')
     .option('--sheet <name>', 'spreadsheet sheet to read (default: the first)')
-    .option('--max-refused <share>', 'refuse a batch whole when more than this share of rows is refused (0..1)')
+    .option(
+      '--max-refused <share>',
+      'refuse a batch whole when more than this share of rows is refused (0..1)',
+    )
     .option('--district <code>', '6-digit district assumed for addresses that name none')
     .action(async (paths: string[], _flags: IngestFlags, cmd: Command) => {
       const flags = cmd.optsWithGlobals<IngestFlags>()
@@ -28,7 +34,7 @@ export const registerIngest = (program: Command): void => {
       const db = await openDb(flags, cfg)
       let failed = false
       try {
-        const progress = rowProgress('ingest', !flags.json)
+        const progress = ingestProgress(!flags.json)
         await ingestPaths(
           db,
           paths,
@@ -37,7 +43,8 @@ export const registerIngest = (program: Command): void => {
             source: flags.source,
             sheet: flags.sheet,
             defaultDistrict: flags.district ?? cfg.SANSHI_DISTRICT,
-            maxRefusedShare: flags.maxRefused === undefined ? cfg.SANSHI_MAX_REFUSED_SHARE : Number(flags.maxRefused),
+            maxRefusedShare:
+              flags.maxRefused === undefined ? cfg.SANSHI_MAX_REFUSED_SHARE : Number(flags.maxRefused),
             onProgress: progress.update,
           },
           (o) => {
@@ -45,9 +52,45 @@ export const registerIngest = (program: Command): void => {
             if (o.error || o.summary?.status === 'refused') failed = true
             if (flags.json) {
               if (o.summary) {
-                const { batchId, source, rows, accepted, rejected, seconds, status, file, warnings, inserted, updated, unchanged, message } = o.summary
-                console.log(JSON.stringify({ batchId, source, rows, accepted, rejected, seconds, status, file, warnings, inserted, updated, unchanged, ...(message ? { message } : {}) }))
-              } else if (o.error) console.log(JSON.stringify({ file: o.file, error: { code: o.error.code, message: o.error.describe() } }))
+                const {
+                  batchId,
+                  source,
+                  rows,
+                  accepted,
+                  rejected,
+                  seconds,
+                  status,
+                  file,
+                  warnings,
+                  inserted,
+                  updated,
+                  unchanged,
+                  message,
+                } = o.summary
+                console.log(
+                  JSON.stringify({
+                    batchId,
+                    source,
+                    rows,
+                    accepted,
+                    rejected,
+                    seconds,
+                    status,
+                    file,
+                    warnings,
+                    inserted,
+                    updated,
+                    unchanged,
+                    ...(message ? { message } : {}),
+                  }),
+                )
+              } else if (o.error)
+                console.log(
+                  JSON.stringify({
+                    file: o.file,
+                    error: { code: o.error.code, message: o.error.describe() },
+                  }),
+                )
               return
             }
             if (o.skipped) console.error(`skipped ${o.file}: ${o.skipped}`)
@@ -58,7 +101,8 @@ export const registerIngest = (program: Command): void => {
               console.log(
                 `${mark} ${s.file} → ${s.source} batch ${s.batchId}: ${s.rows} rows, ${s.accepted} taken, ${s.rejected} refused, ${s.warnings} warnings (${s.inserted} new, ${s.updated} updated, ${s.unchanged} unchanged) in ${s.seconds.toFixed(1)} s${s.message ? ` — ${s.message}` : ''}`,
               )
-              if (s.rejected > 0) console.log(`  refused rows with reasons: npx sanshi refused ${s.batchId} --out refused.xlsx`)
+              if (s.rejected > 0)
+                console.log(`  refused rows with reasons: npx sanshi refused ${s.batchId} --out refused.xlsx`)
             }
           },
         )

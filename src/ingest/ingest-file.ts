@@ -30,7 +30,8 @@ export interface IngestOptions {
   /** 6-digit district assumed for addresses that name none */
   defaultDistrict?: string
   sheet?: string | number
-  onProgress?: (rows: number) => void
+  /** called every few thousand rows: rows so far and, where the reader knows, the share of the file read */
+  onProgress?: (p: { file: string; rows: number; fraction?: number }) => void
 }
 
 export interface BatchSummary {
@@ -118,6 +119,7 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
   const { mapping, match } = resolveMapping(path, head.map((r) => r.cells), opts)
   const headerRow = head[match.rowIndex]!
   const mapper = new RowMapper(headerRow.cells, match, { defaultDistrict: opts.defaultDistrict })
+  const headerOf = (field: string) => mapper.headerOf(field)
   const maxShare = opts.maxRefusedShare ?? DEFAULT_MAX_REFUSED_SHARE
 
   const summary: BatchSummary = {
@@ -167,6 +169,7 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
       [...batchRow, started],
     )
     const writer = await BatchWriter.open(db, tx, summary.batchId, mapping.source)
+    opts.onProgress?.({ file, rows: 0, fraction: 0 })
     const seen = new Map<string, string>() // record id → row hash '|' first row
     for await (const batch of dataBatches()) for (const raw of batch) {
       if (RowMapper.isEmpty(raw.cells)) continue
@@ -189,7 +192,7 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
         const wait = spool.add({ row: raw.row, recordId: recordId ?? null, raw: mapped.raw, problems: mapped.problems })
         if (wait) await wait
       } else {
-        const mentions = assembleMentions(mapping, mapped.values, raw.row, mapped.problems)
+        const mentions = assembleMentions(mapping, mapped.values, raw.row, mapped.problems, headerOf)
         summary.accepted++
         summary.warnings += mapped.problems.length
         const wait = writer.add({
@@ -203,10 +206,10 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
         })
         if (wait) await wait
       }
-      if (summary.rows % 5000 === 0) opts.onProgress?.(summary.rows)
+      if (summary.rows % 5000 === 0) opts.onProgress?.({ file, rows: summary.rows, fraction: table.progress?.() })
     }
     await writer.finish()
-    opts.onProgress?.(summary.rows)
+    opts.onProgress?.({ file, rows: summary.rows, fraction: 1 })
     if (summary.rows === 0)
       throw new SanshiError('SANSHI202', 'the file has a header but no data rows', { file, row: headerRow.row })
     Object.assign(summary, { inserted: writer.inserted, updated: writer.updated, unchanged: writer.unchanged })

@@ -46,7 +46,13 @@ const decoderFor = (encoding: string): Transform => {
   }
 }
 
-export function openCsv(path: string, head: Buffer, limits: ReadLimits, givenEncoding?: string): TableSource {
+export function openCsv(
+  path: string,
+  head: Buffer,
+  limits: ReadLimits,
+  givenEncoding?: string,
+  size = 0,
+): TableSource {
   const file = basename(path)
   const { encoding } = detectEncoding(head, givenEncoding, file)
   const sample = iconv.decode(head.subarray(0, DELIMITER_SAMPLE_BYTES), encoding)
@@ -54,11 +60,13 @@ export function openCsv(path: string, head: Buffer, limits: ReadLimits, givenEnc
     throw new SanshiError('SANSHI202', 'the file holds no text', { file })
   }
   const delimiter = detectDelimiter(sample)
+  const read = { bytes: 0 }
   return withRows({
     format: 'csv',
     encoding,
     delimiter,
-    batches: () => readCsvBatches({ path, file, encoding, delimiter, limits }),
+    batches: () => readCsvBatches({ path, file, encoding, delimiter, limits, read }),
+    progress: () => (size > 0 ? Math.min(1, read.bytes / size) : 0),
   })
 }
 
@@ -68,6 +76,7 @@ interface CsvJob {
   encoding: string
   delimiter: string
   limits: ReadLimits
+  read: { bytes: number }
 }
 
 async function* readCsvBatches(job: CsvJob): AsyncGenerator<RawRow[]> {
@@ -114,7 +123,7 @@ async function* readCsvBatches(job: CsvJob): AsyncGenerator<RawRow[]> {
     wakeConsumer()
   })
 
-  const guard = new LineLengthGuard(job.limits.maxLineBytes, job.file)
+  const guard = new LineLengthGuard(job.limits.maxLineBytes, job.file, job.read)
   pipeline(source, guard, decoderFor(job.encoding), parser).then(
     () => {
       finished = true

@@ -29,7 +29,7 @@ export async function openTable(path: string, opts: OpenTableOptions = {}): Prom
   }
   switch (sniffed.format) {
     case 'csv':
-      return openCsv(path, sniffed.head, limits, opts.encoding)
+      return openCsv(path, sniffed.head, limits, opts.encoding, sniffed.size)
     case 'xlsx':
       return openXlsx(path, limits, opts.sheet)
     case 'xls':

@@ -15,11 +15,14 @@ export class LineLengthGuard extends Transform {
   constructor(
     private readonly maxLineBytes: number,
     private readonly file: string,
+    /** bytes seen so far, read by the progress bar */
+    private readonly counter: { bytes: number } = { bytes: 0 },
   ) {
     super()
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.counter.bytes += chunk.length
     let start = 0
     while (start < chunk.length) {
       const lf = chunk.indexOf(LF, start)

@@ -22,6 +22,8 @@ export interface TableSource {
   batches(): AsyncIterable<RawRow[]>
   /** The same rows one at a time. Entirely empty rows are skipped; the row numbers stay true. */
   rows(): AsyncIterable<RawRow>
+  /** Share of the file read so far (0..1), where the reader can tell: for a progress bar's ETA. */
+  progress?(): number
 }
 
 /** Completes a source that streams batches with the row-at-a-time view. */
