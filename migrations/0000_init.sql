@@ -317,7 +317,6 @@ ALTER TABLE "houses" ADD CONSTRAINT "houses_address_id_addresses_id_fk" FOREIGN 
 ALTER TABLE "source_record_history" ADD CONSTRAINT "source_record_history_source_record_id_source_records_id_fk" FOREIGN KEY ("source_record_id") REFERENCES "public"."source_records"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "source_record_history" ADD CONSTRAINT "source_record_history_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "source_record_history" ADD CONSTRAINT "source_record_history_replaced_by_batch_batches_id_fk" FOREIGN KEY ("replaced_by_batch") REFERENCES "public"."batches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "source_records" ADD CONSTRAINT "source_records_batch_id_batches_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."batches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "access_log_at_idx" ON "access_log" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "access_log_client_idx" ON "access_log" USING btree ("client_id","at");--> statement-breakpoint
 CREATE INDEX "api_keys_client_idx" ON "api_keys" USING btree ("client_id");--> statement-breakpoint

@@ -26,9 +26,9 @@ export const sourceRecords = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     source: text('source').notNull(),
     recordId: text('record_id').notNull(),
-    batchId: text('batch_id')
-      .notNull()
-      .references(() => batches.id),
+    // no foreign key: a per-row check costs COPY a third of its speed, and the ingest writes the batch
+    // row first in the same transaction (docs/adr/0001-mention-indexes.md)
+    batchId: text('batch_id').notNull(),
     rowNumber: integer('row_number').notNull(),
     raw: json('raw').$type<Record<string, string>>().notNull(),
     data: json('data').$type<Record<string, unknown>>().notNull(),
