@@ -1,13 +1,19 @@
 import { Command } from 'commander'
+import { registerDemo } from './cli/demo-command.ts'
 import { registerFixtures } from './cli/fixtures-command.ts'
 import { registerIngest } from './cli/ingest-command.ts'
+import { registerKeys } from './cli/keys-command.ts'
 import { registerMigrate } from './cli/migrate-command.ts'
 import { registerRefused } from './cli/refused-command.ts'
+import { registerServe } from './cli/serve-command.ts'
 import { isSanshiError } from './errors.ts'
 
 const program = new Command('sanshi')
   .description('sanshi: one master-data hub for 实有人口, 实有房屋, 实有单位')
-  .option('--db <url>', 'database: postgres://… or file:PATH (default: DATABASE_URL, else the embedded database)')
+  .option(
+    '--db <url>',
+    'database: postgres://… or file:PATH (default: DATABASE_URL, else the embedded database)',
+  )
   .option('--json', 'machine-readable output only')
   .option('--lang <lang>', 'language of messages: zh or en', 'zh')
   .showHelpAfterError()
@@ -16,6 +22,9 @@ registerMigrate(program)
 registerFixtures(program)
 registerIngest(program)
 registerRefused(program)
+registerKeys(program)
+registerServe(program)
+registerDemo(program)
 
 try {
   await program.parseAsync(process.argv)

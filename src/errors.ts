@@ -6,6 +6,7 @@
 export const ErrorCodes = {
   SANSHI101: { status: 400, title: 'Invalid request' },
   SANSHI102: { status: 400, title: 'Invalid configuration' },
+  SANSHI103: { status: 415, title: 'Unsupported media type' },
   SANSHI201: { status: 422, title: 'File not readable' },
   SANSHI202: { status: 422, title: 'File is empty' },
   SANSHI203: { status: 422, title: 'No recognisable header' },
@@ -23,6 +24,7 @@ export const ErrorCodes = {
   SANSHI404: { status: 404, title: 'Not found' },
   SANSHI501: { status: 503, title: 'Database unavailable' },
   SANSHI502: { status: 500, title: 'Migration failed' },
+  SANSHI599: { status: 500, title: 'Internal error' },
 } as const
 
 export type ErrorCode = keyof typeof ErrorCodes

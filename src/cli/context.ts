@@ -1,5 +1,5 @@
-import { allMappings, MappingError } from '../../connectors/index.ts'
 import type { Mapping } from '../../connectors/index.ts'
+import { allMappings, MappingError } from '../../connectors/index.ts'
 import { type Config, databaseUrl, loadConfig } from '../config.ts'
 import { type Database, openDatabase } from '../db/index.ts'
 import { SanshiError } from '../errors.ts'

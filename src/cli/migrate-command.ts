@@ -11,7 +11,11 @@ export const registerMigrate = (program: Command): void => {
       try {
         const caps = db.capabilities
         const out = { database: db.kind, postgis: caps.postgis, trgm: caps.trgm }
-        console.log(flags.json ? JSON.stringify(out) : `migrated ${db.kind} database (PostGIS: ${caps.postgis ? 'yes' : 'no'}, pg_trgm: ${caps.trgm ? 'yes' : 'no'})`)
+        console.log(
+          flags.json
+            ? JSON.stringify(out)
+            : `migrated ${db.kind} database (PostGIS: ${caps.postgis ? 'yes' : 'no'}, pg_trgm: ${caps.trgm ? 'yes' : 'no'})`,
+        )
       } finally {
         await db.close()
       }

@@ -1,12 +1,14 @@
-import type { Command } from 'commander'
 import { extname } from 'node:path'
+import type { Command } from 'commander'
 import { exportRefused } from '../ingest/refused-export.ts'
 import { type GlobalOptions, openDb } from './context.ts'
 
 export const registerRefused = (program: Command): void => {
   program
     .command('refused')
-    .description("write a batch's refused rows, with the reason beside each, for the clerk to fix and re-upload")
+    .description(
+      "write a batch's refused rows, with the reason beside each, for the clerk to fix and re-upload",
+    )
     .argument('<batchId>')
     .requiredOption('--out <file>', 'a .csv or .xlsx file')
     .action(async (batchId: string, _f: unknown, cmd: Command) => {

@@ -31,7 +31,13 @@ const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x 
 
 const datesAgree = (a: PartialDate, day: string): boolean => day.startsWith(a.value)
 
-const person = (role: RoleMapping, values: Values, row: number, problems: Problem[]): PersonMention => {
+const person = (
+  role: RoleMapping,
+  values: Values,
+  row: number,
+  problems: Problem[],
+  headerOf?: (field: string) => string | undefined,
+): PersonMention => {
   const r = reader(role, values)
   const idValue = r.get<ResidentId | IdentityDocument>('idNumber')
   const id = idValue && 'value' in idValue ? idValue : null
@@ -40,7 +46,9 @@ const person = (role: RoleMapping, values: Values, row: number, problems: Proble
   let gender = r.get<'M' | 'F'>('gender')
   let birthDate = r.get<PartialDate>('birthDate')
   if (id?.valid) {
-    const column = role.fields.idNumber ?? null
+    // a problem names the column as the file heads it, not the mapping's field name
+    const field = role.fields.idNumber
+    const column = field === undefined ? null : (headerOf?.(field) ?? field)
     if (gender && gender !== id.gender) problems.push({ row, column, code: 'GENDER_CONFLICT', severity: 'warning' })
     if (birthDate && !datesAgree(birthDate, id.birthDate))
       problems.push({ row, column, code: 'BIRTHDATE_CONFLICT', severity: 'warning' })
@@ -111,12 +119,18 @@ const rolePresent = (role: RoleMapping, values: Values): boolean => {
 }
 
 /** The entities one accepted row describes, one mention per role (formats.md). */
-export const assembleMentions = (mapping: Mapping, values: Values, row: number, problems: Problem[]): Mention[] => {
+export const assembleMentions = (
+  mapping: Mapping,
+  values: Values,
+  row: number,
+  problems: Problem[],
+  headerOf?: (field: string) => string | undefined,
+): Mention[] => {
   const out: Mention[] = []
   for (const role of mapping.roles) {
     if (!rolePresent(role, values)) continue
     const name = role.role as Role
-    if (role.entity === 'person') out.push({ entity: 'person', role: name, data: person(role, values, row, problems) })
+    if (role.entity === 'person') out.push({ entity: 'person', role: name, data: person(role, values, row, problems, headerOf) })
     else if (role.entity === 'unit') out.push({ entity: 'unit', role: name, data: unit(role, values, mapping) })
     else {
       const h = house(role, values)

@@ -33,6 +33,7 @@ export class RowMapper {
   /** the file's headers, made unique, in the file's order */
   readonly headers: string[]
   private readonly bindings: ColumnBinding[]
+  private readonly headerByField: Map<string, string>
 
   constructor(
     headerCells: readonly string[],
@@ -41,6 +42,12 @@ export class RowMapper {
   ) {
     this.headers = uniqueHeaders(headerCells)
     this.bindings = match.bindings
+    this.headerByField = new Map(match.bindings.map((b) => [b.column.field, b.header]))
+  }
+
+  /** The header, as the file writes it, of the column bound to a mapping field. */
+  headerOf(field: string): string | undefined {
+    return this.headerByField.get(field)
   }
 
   /** A row with no text in any cell is not data: spreadsheets end with many of them. */

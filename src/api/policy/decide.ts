@@ -1,0 +1,90 @@
+import type { EntityType } from '../../../schemas/mentions.ts'
+import { SanshiError } from '../../errors.ts'
+import type { Client } from './client-schema.ts'
+
+/**
+ * Every yes/no the hub asks about a client goes through `can`: routes, the CLI and exports never
+ * look at a scope's fields themselves. A yes names the scope that allowed it (written to the access
+ * log); a no says why, in words that carry no personal data.
+ */
+
+interface Subjects {
+  upload: { source: string }
+  'read-batch': { source: string }
+  'read-refused': { source: string }
+  read: { entity: EntityType }
+  export: { entity: EntityType }
+  steward: undefined
+  audit: undefined
+}
+export type Action = keyof Subjects
+
+export type Decision = { allowed: true; scope: string } | { allowed: false; reason: string }
+
+const allow = (scope: string): Decision => ({ allowed: true, scope })
+const deny = (reason: string): Decision => ({ allowed: false, reason })
+
+/** `police.*` matches `police.hukou`; `*` matches every source. */
+export const sourceMatches = (pattern: string, source: string): boolean => {
+  if (pattern === '*') return true
+  if (pattern.endsWith('.*')) return source.startsWith(pattern.slice(0, -1))
+  return pattern === source
+}
+
+/** The upload pattern that covers this source, or null. */
+export const uploadPattern = (client: Client, source: string): string | null =>
+  client.upload.find((p) => sourceMatches(p, source)) ?? null
+
+type SubjectArgs<A extends Action> = Subjects[A] extends undefined ? [] : [Subjects[A]]
+
+export function can<A extends Action>(client: Client, action: A, ...args: SubjectArgs<A>): Decision {
+  const subject = args[0] as Subjects[Action]
+  switch (action) {
+    case 'upload': {
+      const { source } = subject as Subjects['upload']
+      const pattern = uploadPattern(client, source)
+      return pattern ? allow(`upload:${pattern}`) : deny(`client ${client.id} may not upload ${source}`)
+    }
+    case 'read-batch': {
+      const { source } = subject as Subjects['read-batch']
+      if (client.batches === 'all') return allow('batches:all')
+      const pattern = uploadPattern(client, source)
+      return pattern
+        ? allow(`upload:${pattern}`)
+        : deny(`client ${client.id} does not see batches of ${source}`)
+    }
+    case 'read-refused': {
+      // refused rows are the department's own raw rows, personal data included: only the sender reads them
+      const { source } = subject as Subjects['read-refused']
+      const pattern = uploadPattern(client, source)
+      return pattern
+        ? allow(`upload:${pattern}`)
+        : deny(`only a client that uploads ${source} may read its refused rows`)
+    }
+    case 'read': {
+      const { entity } = subject as Subjects['read']
+      return client[entity].read
+        ? allow(`read:${entity}:${client[entity].rows}`)
+        : deny(`client ${client.id} does not read ${entity} records`)
+    }
+    case 'export': {
+      const { entity } = subject as Subjects['export']
+      if (!client.export) return deny(`client ${client.id} may not export`)
+      return client[entity].read
+        ? allow(`export:${entity}:${client[entity].rows}`)
+        : deny(`client ${client.id} does not read ${entity} records`)
+    }
+    case 'steward':
+      return client.steward ? allow('steward') : deny(`client ${client.id} is not a data steward`)
+    case 'audit':
+      return client.audit ? allow('audit') : deny(`client ${client.id} may not read the access log`)
+  }
+  return deny(`unknown action ${String(action)}`)
+}
+
+/** `can`, or SANSHI401 with its reason; returns the scope to log. */
+export function assertCan<A extends Action>(client: Client, action: A, ...args: SubjectArgs<A>): string {
+  const decision = can(client, action, ...args)
+  if (!decision.allowed) throw new SanshiError('SANSHI401', decision.reason)
+  return decision.scope
+}

@@ -1,0 +1,11 @@
+// The one policy module: who a client is (client-schema, load-clients) and what it may do (decide),
+// which records it sees (rows) and how their fields look to it (fields).
+export type { Client, EntityScope, FieldView, RowRule } from './client-schema.ts'
+export { ClientSchema, ClientsFileSchema, ENTITY_FIELDS, MASKABLE_FIELDS } from './client-schema.ts'
+export type { Action, Decision } from './decide.ts'
+export { assertCan, can, sourceMatches, uploadPattern } from './decide.ts'
+export { fieldView, viewRecord } from './fields.ts'
+export type { ClientRegistry } from './load-clients.ts'
+export { DEFAULT_CLIENTS_FILE, loadClients, parseClients } from './load-clients.ts'
+export type { RecordFacts } from './rows.ts'
+export { rowVisible } from './rows.ts'
