@@ -257,7 +257,8 @@ const storeRefused = async (db: Database, tx: Tx, batchId: string, spool: Refuse
 const finishBatch = async (tx: Tx, s: BatchSummary, status: string, reason: string | null): Promise<void> => {
   await tx.query(
     `UPDATE batches SET status = $2, rows = $3, accepted = $4, rejected = $5, warnings = $6,
-       refused_reason = $7, finished_at = now(), seconds = extract(epoch from now() - started_at)
+       refused_reason = $7, finished_at = clock_timestamp(),
+       seconds = extract(epoch from clock_timestamp() - started_at)
      WHERE id = $1`,
     [s.batchId, status, s.rows, s.accepted, s.rejected, s.warnings, reason],
   )

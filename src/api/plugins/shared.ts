@@ -1,12 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify'
+import fp from 'fastify-plugin'
 
 /**
- * Marks a plugin as one that decorates its parent instead of a child context, as fastify-plugin
- * does: the application layer's db, policy and auth must be visible to the routes registered
- * after them. Two symbols are not worth a dependency.
+ * A plugin that decorates its parent instead of a child context: the application layer's db, policy
+ * and auth must be visible to the routes registered after them.
  */
 export const shared = <T extends Record<string, unknown>>(
   name: string,
   plugin: FastifyPluginAsync<T>,
-): FastifyPluginAsync<T> =>
-  Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: name })
+): FastifyPluginAsync<T> => fp(plugin, { name, fastify: '5.x' })
