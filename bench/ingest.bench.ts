@@ -60,7 +60,8 @@ const csvToXlsx = async (csv: string, xlsx: string): Promise<void> => {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: xlsx, useSharedStrings: true })
   const ws = wb.addWorksheet('户籍人口')
   ws.addRow(['秦淮区户籍人口登记表']).commit()
-  for await (const batch of (await openTable(csv)).batches()) for (const r of batch) ws.addRow(r.cells).commit()
+  for await (const batch of (await openTable(csv)).batches())
+    for (const r of batch) ws.addRow(r.cells).commit()
   ws.commit()
   await wb.commit()
 }
@@ -72,14 +73,18 @@ const copyBaseline = async (url: string): Promise<{ seconds: number; perTable: R
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
-    for (const t of TABLES) await pipeline(client.query(copyTo(`COPY ${t} TO STDOUT`)), createWriteStream(join(OUT, `${t}.copy`)))
+    for (const t of TABLES)
+      await pipeline(client.query(copyTo(`COPY ${t} TO STDOUT`)), createWriteStream(join(OUT, `${t}.copy`)))
     await client.query('BEGIN')
     await client.query(`TRUNCATE ${TABLES.join(', ')} CASCADE`)
     const perTable: Record<string, number> = {}
     const started = performance.now()
     for (const t of TABLES) {
       const t0 = performance.now()
-      await pipeline(createReadStream(join(OUT, `${t}.copy`), { highWaterMark: 1 << 20 }), client.query(copyFrom(`COPY ${t} FROM STDIN`)))
+      await pipeline(
+        createReadStream(join(OUT, `${t}.copy`), { highWaterMark: 1 << 20 }),
+        client.query(copyFrom(`COPY ${t} FROM STDIN`)),
+      )
       perTable[t] = (performance.now() - t0) / 1000
     }
     await client.query('COMMIT')
@@ -125,7 +130,15 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
     console.error('PostgreSQL: XLSX…')
     const xlsxUrl = await freshDatabase(server.adminUrl, 'sanshi_bench_xlsx')
     await migrated(xlsxUrl)
-    const xlsxRun = await runCli<Summary>(['ingest', hukouXlsx, '--source', 'police.hukou', '--db', xlsxUrl, '--json'])
+    const xlsxRun = await runCli<Summary>([
+      'ingest',
+      hukouXlsx,
+      '--source',
+      'police.hukou',
+      '--db',
+      xlsxUrl,
+      '--json',
+    ])
 
     console.error('embedded database…')
     const folder = join(OUT, 'embedded-db')
@@ -144,7 +157,9 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
         rowsPerSecond: Math.round(summary.rows / csvRun.seconds),
         peakRssMb: csvRun.maxRssMb,
         postgresCopySeconds: round(baseline.seconds),
-        postgresCopyPerTable: Object.fromEntries(Object.entries(baseline.perTable).map(([k, v]) => [k, round(v)])),
+        postgresCopyPerTable: Object.fromEntries(
+          Object.entries(baseline.perTable).map(([k, v]) => [k, round(v)]),
+        ),
         ratioToCopy: round(csvRun.seconds / baseline.seconds),
       },
       xlsxPostgres: {

@@ -13,7 +13,9 @@ if (!name || !known.includes(name)) {
   process.exit(2)
 }
 
-const mod = (await import(`./${name}.bench.ts`)) as { run: (args: string[]) => Promise<Record<string, unknown>> }
+const mod = (await import(`./${name}.bench.ts`)) as {
+  run: (args: string[]) => Promise<Record<string, unknown>>
+}
 const figures = await mod.run(args)
 const machine = {
   cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,

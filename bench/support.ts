@@ -45,9 +45,13 @@ export interface ChildRun<T> {
 /** Runs the real CLI as a child, as an operator would, and reads its wall time and peak RSS. */
 export const runCli = async <T>(args: string[]): Promise<ChildRun<T>> => {
   const started = performance.now()
-  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'maxrss_kb=%M', 'node', 'bin/sanshi.js', ...args], {
-    maxBuffer: 64 * 1024 * 1024,
-  })
+  const { stdout, stderr } = await run(
+    '/usr/bin/time',
+    ['-f', 'maxrss_kb=%M', 'node', 'bin/sanshi.js', ...args],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  )
   const seconds = (performance.now() - started) / 1000
   const rss = /maxrss_kb=(\d+)/.exec(stderr)
   const output = stdout

@@ -35,7 +35,11 @@ const lookupFor = (mapping: Mapping): Map<string, Column> => {
   return byKey
 }
 
-const matchRow = (cells: readonly string[], mapping: Mapping, lookup: Map<string, Column>): HeaderMatch & { score: number } => {
+const matchRow = (
+  cells: readonly string[],
+  mapping: Mapping,
+  lookup: Map<string, Column>,
+): HeaderMatch & { score: number } => {
   const bindings: ColumnBinding[] = []
   const unknown: Array<{ index: number; header: string }> = []
   const taken = new Set<string>()
@@ -87,6 +91,12 @@ export const detectSource = (
 /** The source named by a file name such as police.hukou.csv or police.hukou-2026-10.xlsx. */
 export const sourceFromFileName = (fileName: string, mappings: readonly Mapping[]): Mapping | null => {
   const base = fileName.toLowerCase()
-  const hits = mappings.filter((m) => base === m.source || base.startsWith(`${m.source}.`) || base.startsWith(`${m.source}-`) || base.startsWith(`${m.source}_`))
+  const hits = mappings.filter(
+    (m) =>
+      base === m.source ||
+      base.startsWith(`${m.source}.`) ||
+      base.startsWith(`${m.source}-`) ||
+      base.startsWith(`${m.source}_`),
+  )
   return hits.sort((a, b) => b.source.length - a.source.length)[0] ?? null
 }

@@ -23,7 +23,9 @@ export const ValueParser = z.enum([
 ])
 export type ValueParser = z.infer<typeof ValueParser>
 
-const fieldName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'field names are snake_case: lower-case letters, digits, _')
+const fieldName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'field names are snake_case: lower-case letters, digits, _')
 const headerText = z.string().trim().min(1).max(100)
 
 export const ColumnSchema = z
@@ -95,7 +97,9 @@ export type RoleMapping = z.infer<typeof RoleSchema>
 
 export const MappingSchema = z
   .object({
-    source: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, 'a source id looks like department.register'),
+    source: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, 'a source id looks like department.register'),
     title: z.string().min(1),
     department: z.string().min(1),
     columns: z.array(ColumnSchema).min(1),
@@ -106,30 +110,60 @@ export const MappingSchema = z
     const fields = new Set<string>()
     const headers = new Map<string, string>()
     m.columns.forEach((c, i) => {
-      if (fields.has(c.field)) ctx.addIssue({ code: 'custom', path: ['columns', i, 'field'], message: `field ${c.field} is declared twice` })
+      if (fields.has(c.field))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', i, 'field'],
+          message: `field ${c.field} is declared twice`,
+        })
       fields.add(c.field)
       for (const h of [c.header, ...c.aliases]) {
         const seen = headers.get(h)
         if (seen !== undefined && seen !== c.field)
-          ctx.addIssue({ code: 'custom', path: ['columns', i], message: `header ${h} is claimed by both ${seen} and ${c.field}` })
+          ctx.addIssue({
+            code: 'custom',
+            path: ['columns', i],
+            message: `header ${h} is claimed by both ${seen} and ${c.field}`,
+          })
         headers.set(h, c.field)
       }
     })
     if (!fields.has('record_id'))
-      ctx.addIssue({ code: 'custom', path: ['columns'], message: 'a column with field record_id (记录编号) is required' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['columns'],
+        message: 'a column with field record_id (记录编号) is required',
+      })
     m.roles.forEach((r, i) => {
       const allowed: readonly string[] = MentionFields[r.entity]
       for (const [target, source] of Object.entries(r.fields)) {
         if (!allowed.includes(target))
-          ctx.addIssue({ code: 'custom', path: ['roles', i, 'fields', target], message: `${r.entity} has no field ${target}; allowed: ${allowed.join(', ')}` })
+          ctx.addIssue({
+            code: 'custom',
+            path: ['roles', i, 'fields', target],
+            message: `${r.entity} has no field ${target}; allowed: ${allowed.join(', ')}`,
+          })
         if (!fields.has(source))
-          ctx.addIssue({ code: 'custom', path: ['roles', i, 'fields', target], message: `no column declares field ${source}` })
+          ctx.addIssue({
+            code: 'custom',
+            path: ['roles', i, 'fields', target],
+            message: `no column declares field ${source}`,
+          })
       }
       for (const target of Object.keys(r.set))
         if (!allowed.includes(target))
-          ctx.addIssue({ code: 'custom', path: ['roles', i, 'set', target], message: `${r.entity} has no field ${target}` })
+          ctx.addIssue({
+            code: 'custom',
+            path: ['roles', i, 'set', target],
+            message: `${r.entity} has no field ${target}`,
+          })
       for (const w of r.when ?? [])
-        if (!fields.has(w)) ctx.addIssue({ code: 'custom', path: ['roles', i, 'when'], message: `no column declares field ${w}` })
+        if (!fields.has(w))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['roles', i, 'when'],
+            message: `no column declares field ${w}`,
+          })
     })
   })
 export type Mapping = z.infer<typeof MappingSchema>

@@ -8,7 +8,16 @@ import { ParsedAddressSchema } from './address.ts'
 export const EntityType = z.enum(['person', 'house', 'unit'])
 export type EntityType = z.infer<typeof EntityType>
 
-export const Role = z.enum(['person', 'house', 'owner', 'tenant', 'unit', 'legal_rep', 'operator', 'employer'])
+export const Role = z.enum([
+  'person',
+  'house',
+  'owner',
+  'tenant',
+  'unit',
+  'legal_rep',
+  'operator',
+  'employer',
+])
 export type Role = z.infer<typeof Role>
 
 export const DatePrecision = z.enum(['day', 'month', 'year'])

@@ -10,7 +10,10 @@ export const ProblemCodes = {
   REQUIRED: { zh: '必填项为空', en: 'required value is blank' },
   TOO_LONG: { zh: '内容过长', en: 'value is too long' },
   BAD_CHARACTERS: { zh: '含有无法识别的字符', en: 'value holds unreadable characters' },
-  ID_FORMAT: { zh: '身份证号格式错误，应为18位或15位', en: 'resident id is not 18 or 15 characters of the right form' },
+  ID_FORMAT: {
+    zh: '身份证号格式错误，应为18位或15位',
+    en: 'resident id is not 18 or 15 characters of the right form',
+  },
   ID_CHECKSUM: { zh: '身份证号校验位错误', en: 'resident id check digit is wrong' },
   ID_BIRTHDATE: { zh: '身份证号中的出生日期无效', en: 'resident id holds an impossible birth date' },
   ID_AREA: { zh: '身份证号中的地区码无效', en: 'resident id holds an unknown area code' },
@@ -24,7 +27,10 @@ export const ProblemCodes = {
   BIRTHDATE_CONFLICT: { zh: '出生日期与身份证号不一致', en: 'birth date disagrees with the resident id' },
   NUMBER_FORMAT: { zh: '数字格式错误', en: 'not a number' },
   ENUM_VALUE: { zh: '取值不在允许范围内', en: 'value not among the allowed ones' },
-  ADDRESS_UNPARSED: { zh: '地址无法解析到道路或小区', en: 'address could not be parsed to a road or compound' },
+  ADDRESS_UNPARSED: {
+    zh: '地址无法解析到道路或小区',
+    en: 'address could not be parsed to a road or compound',
+  },
   ADDRESS_OUTSIDE: { zh: '地址不在本辖区', en: 'address lies outside the district' },
   DUPLICATE_ROW: { zh: '与本批次第{detail}行完全重复', en: 'repeats row {detail} of this batch' },
   DUPLICATE_RECORD_ID: {

@@ -27,7 +27,8 @@ const reader = (role: RoleMapping, values: Values) => ({
   },
 })
 
-const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
+const asStrings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
 
 const datesAgree = (a: PartialDate, day: string): boolean => day.startsWith(a.value)
 
@@ -49,7 +50,8 @@ const person = (
     // a problem names the column as the file heads it, not the mapping's field name
     const field = role.fields.idNumber
     const column = field === undefined ? null : (headerOf?.(field) ?? field)
-    if (gender && gender !== id.gender) problems.push({ row, column, code: 'GENDER_CONFLICT', severity: 'warning' })
+    if (gender && gender !== id.gender)
+      problems.push({ row, column, code: 'GENDER_CONFLICT', severity: 'warning' })
     if (birthDate && !datesAgree(birthDate, id.birthDate))
       problems.push({ row, column, code: 'BIRTHDATE_CONFLICT', severity: 'warning' })
     // the id is the register's key, so what it encodes fills the blanks
@@ -85,7 +87,11 @@ const house = (role: RoleMapping, values: Values): HouseMention | null => {
 }
 
 /** 个体工商户 is a kind of its own; every other registered market form is an enterprise. */
-const unitKind = (legalForm: string | null, constant: string | null, source: Mapping): UnitMention['kind'] => {
+const unitKind = (
+  legalForm: string | null,
+  constant: string | null,
+  source: Mapping,
+): UnitMention['kind'] => {
   if (constant === '企业' || constant === '个体工商户' || constant === '社会组织') return constant
   if (legalForm?.includes('个体')) return '个体工商户'
   if (source.department === 'market' && legalForm) return '企业'
@@ -130,8 +136,10 @@ export const assembleMentions = (
   for (const role of mapping.roles) {
     if (!rolePresent(role, values)) continue
     const name = role.role as Role
-    if (role.entity === 'person') out.push({ entity: 'person', role: name, data: person(role, values, row, problems, headerOf) })
-    else if (role.entity === 'unit') out.push({ entity: 'unit', role: name, data: unit(role, values, mapping) })
+    if (role.entity === 'person')
+      out.push({ entity: 'person', role: name, data: person(role, values, row, problems, headerOf) })
+    else if (role.entity === 'unit')
+      out.push({ entity: 'unit', role: name, data: unit(role, values, mapping) })
     else {
       const h = house(role, values)
       if (h) out.push({ entity: 'house', role: name, data: h })

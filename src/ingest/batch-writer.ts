@@ -1,7 +1,13 @@
 import type { Mention } from '../../schemas/mentions.ts'
 import type { Problem } from '../../schemas/problem.ts'
 import type { Database, Tx } from '../db/index.ts'
-import { HOUSE_COLUMNS, type MentionRows, PERSON_COLUMNS, pushMentionRows, UNIT_COLUMNS } from './mention-rows.ts'
+import {
+  HOUSE_COLUMNS,
+  type MentionRows,
+  PERSON_COLUMNS,
+  pushMentionRows,
+  UNIT_COLUMNS,
+} from './mention-rows.ts'
 
 export interface AcceptedRecord {
   recordId: string
@@ -19,7 +25,18 @@ interface Known {
   version: number
 }
 
-const RECORD_COLUMNS = ['id', 'source', 'record_id', 'batch_id', 'row_number', 'raw', 'data', 'problems', 'row_hash', 'version']
+const RECORD_COLUMNS = [
+  'id',
+  'source',
+  'record_id',
+  'batch_id',
+  'row_number',
+  'raw',
+  'data',
+  'problems',
+  'row_hash',
+  'version',
+]
 const CHUNK = 10_000
 
 /** Strips the column names of per-row problems to what the table keeps (no row: it is the record's own). */
@@ -47,10 +64,12 @@ export class BatchWriter {
   ) {}
 
   static async open(db: Database, tx: Tx, batchId: string, source: string): Promise<BatchWriter> {
-    const rows = await tx.query<{ record_id: string; id: string | number; row_hash: string; version: number }>(
-      'SELECT record_id, id, row_hash, version FROM source_records WHERE source = $1',
-      [source],
-    )
+    const rows = await tx.query<{
+      record_id: string
+      id: string | number
+      row_hash: string
+      version: number
+    }>('SELECT record_id, id, row_hash, version FROM source_records WHERE source = $1', [source])
     const known = new Map<string, Known>()
     for (const r of rows) known.set(r.record_id, { id: Number(r.id), hash: r.row_hash, version: r.version })
     return new BatchWriter(db, tx, batchId, source, known)
@@ -70,6 +89,11 @@ export class BatchWriter {
       // the failure surfaces at the next full chunk or finish(); until then it must not count as unhandled
       this.flushing.catch(() => {})
     })
+  }
+
+  /** Waits for the chunk in flight, if any, to end, whatever its outcome: before a rollback. */
+  async settle(): Promise<void> {
+    await this.flushing.catch(() => {})
   }
 
   async finish(): Promise<void> {
@@ -109,13 +133,27 @@ export class BatchWriter {
       const id = ids[i]!
       this.known.set(r.recordId, { id, hash: r.rowHash, version: 1 })
       pushMentionRows(mentions, id, this.source, r.recordId, r.mentions)
-      return [id, this.source, r.recordId, this.batchId, r.row, r.raw, r.data, storedProblems(r.problems), r.rowHash, 1]
+      return [
+        id,
+        this.source,
+        r.recordId,
+        this.batchId,
+        r.row,
+        r.raw,
+        r.data,
+        storedProblems(r.problems),
+        r.rowHash,
+        1,
+      ]
     })
     await this.db.copyInto(this.tx, 'source_records', RECORD_COLUMNS, rows)
     this.inserted += fresh.length
   }
 
-  private async updateChanged(changed: Array<{ record: AcceptedRecord; known: Known }>, mentions: MentionRows): Promise<void> {
+  private async updateChanged(
+    changed: Array<{ record: AcceptedRecord; known: Known }>,
+    mentions: MentionRows,
+  ): Promise<void> {
     const ids = changed.map((c) => c.known.id)
     await this.tx.query(
       `INSERT INTO source_record_history
@@ -134,7 +172,18 @@ export class BatchWriter {
       k.hash = r.rowHash
       k.version += 1
       pushMentionRows(mentions, k.id, this.source, r.recordId, r.mentions)
-      return [k.id, this.source, r.recordId, this.batchId, r.row, r.raw, r.data, storedProblems(r.problems), r.rowHash, k.version]
+      return [
+        k.id,
+        this.source,
+        r.recordId,
+        this.batchId,
+        r.row,
+        r.raw,
+        r.data,
+        storedProblems(r.problems),
+        r.rowHash,
+        k.version,
+      ]
     })
     await this.db.copyInto(this.tx, 'staging_records', RECORD_COLUMNS, rows)
     await this.tx.query(

@@ -67,28 +67,49 @@ const rowHash = (raw: Record<string, string>): string => {
 
 class BatchRefused extends Error {}
 
-const resolveMapping = (file: string, head: string[][], opts: IngestOptions): { mapping: Mapping; match: HeaderMatch } => {
+const resolveMapping = (
+  file: string,
+  head: string[][],
+  opts: IngestOptions,
+): { mapping: Mapping; match: HeaderMatch } => {
   const name = basename(file)
-  let mapping: Mapping | null = null
+  let mapping: Mapping | null
   if (opts.source) {
     mapping = opts.mappings.find((m) => m.source === opts.source) ?? null
     if (!mapping)
-      throw new SanshiError('SANSHI204', `unknown source ${opts.source}; known: ${opts.mappings.map((m) => m.source).join(', ')}`, { file: name })
+      throw new SanshiError(
+        'SANSHI204',
+        `unknown source ${opts.source}; known: ${opts.mappings.map((m) => m.source).join(', ')}`,
+        { file: name },
+      )
   } else {
     mapping = sourceFromFileName(name, opts.mappings)
   }
   if (!mapping) {
     const detected = detectSource(head, opts.mappings)
     if (!detected)
-      throw new SanshiError('SANSHI204', 'neither the file name nor the headers say which department format this is', { file: name }, 'pass --source, or a --mapping file for a new format')
+      throw new SanshiError(
+        'SANSHI204',
+        'neither the file name nor the headers say which department format this is',
+        { file: name },
+        'pass --source, or a --mapping file for a new format',
+      )
     return detected
   }
   const match = findHeader(head, mapping)
   if (!match)
-    throw new SanshiError('SANSHI203', `no row among the first ${HEADER_SEARCH_ROWS} names the columns of ${mapping.source}`, { file: name })
+    throw new SanshiError(
+      'SANSHI203',
+      `no row among the first ${HEADER_SEARCH_ROWS} names the columns of ${mapping.source}`,
+      { file: name },
+    )
   const missing = match.missingRequired[0]
   if (missing)
-    throw new SanshiError('SANSHI203', `the header lacks the required column ${[missing.header, ...missing.aliases].join(' / ')}`, { file: name, row: match.rowIndex + 1 })
+    throw new SanshiError(
+      'SANSHI203',
+      `the header lacks the required column ${[missing.header, ...missing.aliases].join(' / ')}`,
+      { file: name, row: match.rowIndex + 1 },
+    )
   return { mapping, match }
 }
 
@@ -116,7 +137,11 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
   const { head, rest } = await readHead(table)
   if (head.every((r) => RowMapper.isEmpty(r.cells)))
     throw new SanshiError('SANSHI202', 'the file holds no rows', { file })
-  const { mapping, match } = resolveMapping(path, head.map((r) => r.cells), opts)
+  const { mapping, match } = resolveMapping(
+    path,
+    head.map((r) => r.cells),
+    opts,
+  )
   const headerRow = head[match.rowIndex]!
   const mapper = new RowMapper(headerRow.cells, match, { defaultDistrict: opts.defaultDistrict })
   const headerOf = (field: string) => mapper.headerOf(field)
@@ -144,22 +169,43 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
     sheet: table.sheet ?? null,
   }
   const mappingHash = createHash('sha256').update(JSON.stringify(mapping)).digest('hex').slice(0, 16)
-  const batchRow = [summary.batchId, mapping.source, file, sha, table.format, table.encoding ?? null, options, mappingHash]
+  const batchRow = [
+    summary.batchId,
+    mapping.source,
+    file,
+    sha,
+    table.format,
+    table.encoding ?? null,
+    options,
+    mappingHash,
+  ]
 
   async function* dataBatches(): AsyncIterable<RawRow[]> {
     yield head.slice(match.rowIndex + 1)
     for (let n = await rest.next(); !n.done; n = await rest.next()) yield n.value
   }
 
+  let openWriter: BatchWriter | undefined
   const load = async (tx: Tx): Promise<void> => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sanshi.ingest.${mapping.source}`])
-    const prior = await tx.query<{ id: string; rows: number; accepted: number; rejected: number; warnings: number }>(
+    const prior = await tx.query<{
+      id: string
+      rows: number
+      accepted: number
+      rejected: number
+      warnings: number
+    }>(
       `SELECT id, rows, accepted, rejected, warnings FROM batches
        WHERE source = $1 AND file_sha256 = $2 AND status = 'committed' ORDER BY started_at LIMIT 1`,
       [mapping.source, sha],
     )
     if (prior[0]) {
-      Object.assign(summary, { ...prior[0], batchId: prior[0].id, status: 'unchanged', message: 'identical file already ingested' })
+      Object.assign(summary, {
+        ...prior[0],
+        batchId: prior[0].id,
+        status: 'unchanged',
+        message: 'identical file already ingested',
+      })
       summary.unchanged = summary.accepted
       return
     }
@@ -169,50 +215,65 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
       [...batchRow, started],
     )
     const writer = await BatchWriter.open(db, tx, summary.batchId, mapping.source)
+    openWriter = writer
     opts.onProgress?.({ file, rows: 0, fraction: 0 })
     const seen = new Map<string, string>() // record id → row hash '|' first row
-    for await (const batch of dataBatches()) for (const raw of batch) {
-      if (RowMapper.isEmpty(raw.cells)) continue
-      summary.rows++
-      const mapped = mapper.map(raw)
-      const hash = rowHash(mapped.raw)
-      const recordId = mapped.values.get('record_id') as string | undefined
-      if (recordId !== undefined) {
-        const first = seen.get(recordId)
-        if (first === undefined) seen.set(recordId, `${hash}|${raw.row}`)
-        else {
-          const [firstHash, firstRow] = first.split('|')
-          const code = firstHash === hash ? 'DUPLICATE_ROW' : 'DUPLICATE_RECORD_ID'
-          mapped.problems.push({ row: raw.row, column: null, code, severity: 'error', detail: firstRow })
-          mapped.refused = true
+    for await (const batch of dataBatches())
+      for (const raw of batch) {
+        if (RowMapper.isEmpty(raw.cells)) continue
+        summary.rows++
+        const mapped = mapper.map(raw)
+        const hash = rowHash(mapped.raw)
+        const recordId = mapped.values.get('record_id') as string | undefined
+        if (recordId !== undefined) {
+          const first = seen.get(recordId)
+          if (first === undefined) seen.set(recordId, `${hash}|${raw.row}`)
+          else {
+            const [firstHash, firstRow] = first.split('|')
+            const code = firstHash === hash ? 'DUPLICATE_ROW' : 'DUPLICATE_RECORD_ID'
+            mapped.problems.push({ row: raw.row, column: null, code, severity: 'error', detail: firstRow })
+            mapped.refused = true
+          }
         }
+        if (mapped.refused) {
+          summary.rejected++
+          const wait = spool.add({
+            row: raw.row,
+            recordId: recordId ?? null,
+            raw: mapped.raw,
+            problems: mapped.problems,
+          })
+          if (wait) await wait
+        } else {
+          const mentions = assembleMentions(mapping, mapped.values, raw.row, mapped.problems, headerOf)
+          summary.accepted++
+          summary.warnings += mapped.problems.length
+          const wait = writer.add({
+            recordId: recordId!,
+            row: raw.row,
+            raw: mapped.raw,
+            data: compactValues(mapped.values),
+            problems: mapped.problems,
+            rowHash: hash,
+            mentions,
+          })
+          if (wait) await wait
+        }
+        if (summary.rows % 5000 === 0)
+          opts.onProgress?.({ file, rows: summary.rows, fraction: table.progress?.() })
       }
-      if (mapped.refused) {
-        summary.rejected++
-        const wait = spool.add({ row: raw.row, recordId: recordId ?? null, raw: mapped.raw, problems: mapped.problems })
-        if (wait) await wait
-      } else {
-        const mentions = assembleMentions(mapping, mapped.values, raw.row, mapped.problems, headerOf)
-        summary.accepted++
-        summary.warnings += mapped.problems.length
-        const wait = writer.add({
-          recordId: recordId!,
-          row: raw.row,
-          raw: mapped.raw,
-          data: compactValues(mapped.values),
-          problems: mapped.problems,
-          rowHash: hash,
-          mentions,
-        })
-        if (wait) await wait
-      }
-      if (summary.rows % 5000 === 0) opts.onProgress?.({ file, rows: summary.rows, fraction: table.progress?.() })
-    }
     await writer.finish()
     opts.onProgress?.({ file, rows: summary.rows, fraction: 1 })
     if (summary.rows === 0)
-      throw new SanshiError('SANSHI202', 'the file has a header but no data rows', { file, row: headerRow.row })
-    Object.assign(summary, { inserted: writer.inserted, updated: writer.updated, unchanged: writer.unchanged })
+      throw new SanshiError('SANSHI202', 'the file has a header but no data rows', {
+        file,
+        row: headerRow.row,
+      })
+    Object.assign(summary, {
+      inserted: writer.inserted,
+      updated: writer.updated,
+      unchanged: writer.unchanged,
+    })
     if (summary.rejected > summary.rows * maxShare) throw new BatchRefused()
     await storeRefused(db, tx, summary.batchId, spool)
     await finishBatch(tx, summary, 'committed', null)
@@ -220,7 +281,14 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
 
   try {
     try {
-      await db.transaction(load)
+      await db.transaction((tx) =>
+        load(tx).catch(async (e: unknown) => {
+          // a chunk may still be writing on this transaction's connection: let it end before the rollback,
+          // or its remaining statements run after ROLLBACK, outside any transaction, and are kept
+          await openWriter?.settle()
+          throw e
+        }),
+      )
     } catch (e) {
       if (!(e instanceof BatchRefused)) throw e
       summary.status = 'refused'
@@ -247,7 +315,12 @@ const storeRefused = async (db: Database, tx: Tx, batchId: string, spool: Refuse
   if (spool.count === 0) return
   async function* rows(): AsyncIterable<unknown[]> {
     for await (const r of spool.rows()) {
-      const problems = r.problems.map(({ column, code, severity, detail }: Problem) => ({ column, code, severity, detail }))
+      const problems = r.problems.map(({ column, code, severity, detail }: Problem) => ({
+        column,
+        code,
+        severity,
+        detail,
+      }))
       yield [batchId, r.row, r.recordId, r.raw, problems]
     }
   }

@@ -27,7 +27,8 @@ export const uniqueHeaders = (headerCells: readonly string[]): string[] => {
 }
 
 /** Undoes the leading apostrophe that spreadsheet exports (ours included) put before = + - @ to stop formulas. */
-const unescapeFormulaGuard = (cell: string): string => (cell.length > 1 && cell[0] === "'" && '=+-@'.includes(cell[1]!) ? cell.slice(1) : cell)
+const unescapeFormulaGuard = (cell: string): string =>
+  cell.length > 1 && cell[0] === "'" && '=+-@'.includes(cell[1]!) ? cell.slice(1) : cell
 
 export class RowMapper {
   /** the file's headers, made unique, in the file's order */
@@ -81,7 +82,13 @@ export class RowMapper {
         continue
       }
       if (cell.length > column.maxLength) {
-        problems.push({ row, column: header, code: 'TOO_LONG', severity: 'error', detail: `${cell.length} > ${column.maxLength}` })
+        problems.push({
+          row,
+          column: header,
+          code: 'TOO_LONG',
+          severity: 'error',
+          detail: `${cell.length} > ${column.maxLength}`,
+        })
         continue
       }
       const result = parseValue(column.parser, unescapeFormulaGuard(cell), column, this.ctx)

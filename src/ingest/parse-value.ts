@@ -67,7 +67,12 @@ const parseEnum = (text: string, column: Column): Normalized<string> => {
  * Turns one non-blank cell into its normalised value by the column's parser.
  * Values whose meaning is lost on a problem (an unreadable id) come back null with the problem.
  */
-export const parseValue = (parser: ValueParser, text: string, column: Column, ctx: ParseContext): Normalized<unknown> => {
+export const parseValue = (
+  parser: ValueParser,
+  text: string,
+  column: Column,
+  ctx: ParseContext,
+): Normalized<unknown> => {
   switch (parser) {
     case 'text':
       return ok(cleanText(text))
@@ -94,7 +99,9 @@ export const parseValue = (parser: ValueParser, text: string, column: Column, ct
     case 'address': {
       const parsed = cachedAddress(text, ctx.defaultDistrict)
       // a hukou far away is the point of a migrant's record, not a problem with it
-      return column.region === 'anywhere' && parsed.problem?.code === 'ADDRESS_OUTSIDE' ? { value: parsed.value } : parsed
+      return column.region === 'anywhere' && parsed.problem?.code === 'ADDRESS_OUTSIDE'
+        ? { value: parsed.value }
+        : parsed
     }
     case 'integer':
       return parseNumber(text, true)

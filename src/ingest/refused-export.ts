@@ -23,7 +23,11 @@ const LABELS = {
 export const describeProblems = (problems: readonly StoredProblem[], lang: Lang): string =>
   problems
     .filter((p) => p.severity === 'error')
-    .map((p) => (p.column ? `${p.column}${lang === 'zh' ? '：' : ': '}${problemMessage(p, lang)}` : problemMessage(p, lang)))
+    .map((p) =>
+      p.column
+        ? `${p.column}${lang === 'zh' ? '：' : ': '}${problemMessage(p, lang)}`
+        : problemMessage(p, lang),
+    )
     .join(lang === 'zh' ? '；' : '; ')
 
 const csvCell = (v: string): string =>
@@ -41,7 +45,10 @@ export const exportRefused = async (
   format: 'csv' | 'xlsx',
   lang: Lang = 'zh',
 ): Promise<number> => {
-  const batch = await db.query<{ options: { headers?: string[] } | null }>('SELECT options FROM batches WHERE id = $1', [batchId])
+  const batch = await db.query<{ options: { headers?: string[] } | null }>(
+    'SELECT options FROM batches WHERE id = $1',
+    [batchId],
+  )
   if (!batch[0]) throw new SanshiError('SANSHI404', `no batch ${batchId}`)
   const rows = await db.query<RefusedRecord>(
     'SELECT row_number, raw, problems FROM refused_rows WHERE batch_id = $1 ORDER BY row_number',
@@ -58,7 +65,11 @@ export const exportRefused = async (
       }
   const l = LABELS[lang]
   const header = [...headers, l.row, l.reason]
-  const lines = rows.map((r) => [...headers.map((h) => r.raw[h] ?? ''), String(r.row_number), describeProblems(r.problems, lang)])
+  const lines = rows.map((r) => [
+    ...headers.map((h) => r.raw[h] ?? ''),
+    String(r.row_number),
+    describeProblems(r.problems, lang),
+  ])
 
   if (format === 'csv') {
     const file = createWriteStream(out)
@@ -70,7 +81,11 @@ export const exportRefused = async (
     csv.end()
     await once(file, 'finish')
   } else {
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useSharedStrings: false, useStyles: false })
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+      filename: out,
+      useSharedStrings: false,
+      useStyles: false,
+    })
     const ws = wb.addWorksheet(lang === 'zh' ? '拒收行' : 'refused rows')
     ws.addRow(header).commit()
     // strings stay strings: exceljs writes a string as a string cell, never as a formula

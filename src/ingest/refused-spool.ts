@@ -41,8 +41,13 @@ export class RefusedSpool {
   }
 
   async *rows(): AsyncIterable<RefusedRow> {
-    await new Promise<void>((resolve, reject) => this.out.end((e?: Error | null) => (e ? reject(e) : resolve())))
-    const lines = createInterface({ input: createReadStream(join(this.dir, 'rows.ndjson'), 'utf8'), crlfDelay: Infinity })
+    await new Promise<void>((resolve, reject) =>
+      this.out.end((e?: Error | null) => (e ? reject(e) : resolve())),
+    )
+    const lines = createInterface({
+      input: createReadStream(join(this.dir, 'rows.ndjson'), 'utf8'),
+      crlfDelay: Infinity,
+    })
     for await (const line of lines) if (line !== '') yield JSON.parse(line) as RefusedRow
   }
 

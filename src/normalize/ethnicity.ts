@@ -8,7 +8,8 @@ import type { Normalized } from '../../schemas/problem.ts'
 import { cleanText, isEmptyValue } from './text.ts'
 
 // In GB/T 3304 code order: index + 1 is the code.
-// biome-ignore format: rows of ten, as the standard's table
+// rows of ten, as the standard's table
+// prettier-ignore
 export const ETHNIC_GROUPS = [
   '汉族', '蒙古族', '回族', '藏族', '维吾尔族', '苗族', '彝族', '壮族', '布依族', '朝鲜族',
   '满族', '侗族', '瑶族', '白族', '土家族', '哈尼族', '哈萨克族', '傣族', '黎族', '傈僳族',
@@ -29,7 +30,8 @@ ETHNIC_GROUPS.forEach((group, i) => {
   LOOKUP.set(code.padStart(2, '0'), group) // 01
 })
 // Short forms in everyday use, and traditional spellings a converter might have missed.
-// biome-ignore format: a lookup table
+// a lookup table
+// prettier-ignore
 const COLLOQUIAL: Record<string, EthnicGroup> = {
   蒙: '蒙古族', 蒙族: '蒙古族', 维: '维吾尔族', 维族: '维吾尔族', 漢: '汉族', 漢族: '汉族',
   僳僳族: '傈僳族', 朝族: '朝鲜族', 土家: '土家族', 纳西: '纳西族', 俄族: '俄罗斯族',

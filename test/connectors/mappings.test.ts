@@ -88,7 +88,15 @@ describe('findHeader', () => {
   })
 
   it('returns null when no row names two columns', () => {
-    expect(findHeader([['a', 'b'], ['1', '2']], hukou)).toBeNull()
+    expect(
+      findHeader(
+        [
+          ['a', 'b'],
+          ['1', '2'],
+        ],
+        hukou,
+      ),
+    ).toBeNull()
   })
 })
 
@@ -147,8 +155,16 @@ roles:
   const broken: Array<[string, string, RegExp]> = [
     ['not YAML', 'source: [unclosed', /line 1/],
     ['no record id', ninth.replace('field: record_id', 'field: rid'), /record_id/],
-    ['unknown mention field', ninth.replace('idNumber: owner_id', 'passport: owner_id'), /roles\.1\.fields\.passport: person has no field passport/],
-    ['role field with no column', ninth.replace('address: address } }', 'address: addr } }'), /no column declares field addr/],
+    [
+      'unknown mention field',
+      ninth.replace('idNumber: owner_id', 'passport: owner_id'),
+      /roles\.1\.fields\.passport: person has no field passport/,
+    ],
+    [
+      'role field with no column',
+      ninth.replace('address: address } }', 'address: addr } }'),
+      /no column declares field addr/,
+    ],
     ['unknown parser', ninth.replace('parser: resident_id', 'parser: magic'), /columns\.2\.parser/],
     ['header claimed twice', ninth.replace('header: 坐落', 'header: 权利人'), /claimed by both/],
     ['enum without values', ninth.replace('parser: resident_id', 'parser: enum'), /needs `values`/],

@@ -47,7 +47,14 @@ const NASTY_JSON = [
 ]
 
 const COLS = ['id', 'source', 'record_id', 'role', 'name', 'id_valid', 'phones', 'data', 'raw']
-type Back = { id: number; name: string | null; valid: boolean | null; phones: string[] | null; data: unknown; raw: unknown }
+type Back = {
+  id: number
+  name: string | null
+  valid: boolean | null
+  phones: string[] | null
+  data: unknown
+  raw: unknown
+}
 // A table of every kind of column the ingest writes: text, boolean, text[], jsonb and json.
 const NASTY_TABLE = `CREATE TEMP TABLE nasty (id int, source text, record_id text, role text, name text,
   id_valid boolean, phones text[] NOT NULL, data jsonb, raw json) ON COMMIT DROP`
@@ -78,7 +85,14 @@ forEachDatabase('copyInto', (getDb, kind) => {
     })
     expect(back).toHaveLength(rows.length)
     for (const [i, row] of rows.entries()) {
-      expect(back[i]).toEqual({ id: row[0], name: row[4], valid: row[5], phones: row[6], data: row[7], raw: row[8] })
+      expect(back[i]).toEqual({
+        id: row[0],
+        name: row[4],
+        valid: row[5],
+        phones: row[6],
+        data: row[7],
+        raw: row[8],
+      })
     }
   })
 

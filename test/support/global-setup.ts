@@ -53,7 +53,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     skipReason = (err as Error).message
     if (process.env.CI === 'true') {
       await cluster?.stop()
-      throw new Error(`PostgreSQL for the integration tests is unavailable on CI: ${skipReason}`)
+      throw new Error(`PostgreSQL for the integration tests is unavailable on CI: ${skipReason}`, {
+        cause: err,
+      })
     }
     console.warn(`[sanshi tests] PostgreSQL unavailable, its half of the db suites is skipped: ${skipReason}`)
     adminUrl = null

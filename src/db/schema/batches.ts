@@ -54,7 +54,10 @@ export const refusedRows = pgTable(
     rowNumber: integer('row_number').notNull(),
     recordId: text('record_id'),
     raw: json('raw').$type<Record<string, string>>().notNull(),
-    problems: jsonb('problems').$type<RowProblem[]>().notNull().default(sql`'[]'::jsonb`),
+    problems: jsonb('problems')
+      .$type<RowProblem[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
   },
   (t) => [index('refused_rows_batch_idx').on(t.batchId, t.rowNumber)],
 )

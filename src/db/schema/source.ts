@@ -32,7 +32,10 @@ export const sourceRecords = pgTable(
     rowNumber: integer('row_number').notNull(),
     raw: json('raw').$type<Record<string, string>>().notNull(),
     data: json('data').$type<Record<string, unknown>>().notNull(),
-    problems: jsonb('problems').$type<RowProblem[]>().notNull().default(sql`'[]'::jsonb`),
+    problems: jsonb('problems')
+      .$type<RowProblem[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     rowHash: text('row_hash').notNull(),
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -59,7 +62,10 @@ export const sourceRecordHistory = pgTable(
     rowNumber: integer('row_number').notNull(),
     raw: json('raw').$type<Record<string, string>>().notNull(),
     data: json('data').$type<Record<string, unknown>>().notNull(),
-    problems: jsonb('problems').$type<RowProblem[]>().notNull().default(sql`'[]'::jsonb`),
+    problems: jsonb('problems')
+      .$type<RowProblem[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     rowHash: text('row_hash').notNull(),
     replacedAt: timestamp('replaced_at', { withTimezone: true }).notNull().defaultNow(),
     replacedByBatch: text('replaced_by_batch')

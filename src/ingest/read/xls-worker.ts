@@ -22,12 +22,6 @@ const BIFF_ERRORS = new Map<number, string>([
   [0x2a, '#N/A'],
 ])
 
-// SheetJS builds date cells from a local-time epoch; undoing its own arithmetic recovers the serial exactly.
-const LOCAL_EPOCH = new Date(1899, 11, 30, 0, 0, 0)
-const SHEETJS_OFFSET =
-  LOCAL_EPOCH.getTime() +
-  (new Date(2017, 2, 19).getTimezoneOffset() - LOCAL_EPOCH.getTimezoneOffset()) * 60_000
-
 runRowWorker(async (sink) => {
   const { job } = sink
   const data = await readFile(job.path)
