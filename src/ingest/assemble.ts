@@ -27,6 +27,11 @@ const reader = (role: RoleMapping, values: Values) => ({
   },
 })
 
+const CATEGORIES = new Set(['户籍', '流动', '境外'])
+/** The record keeps an unknown 人员类型 as written; the person's category is only one the schema knows. */
+const personCategory = (v: string | null): PersonMention['category'] =>
+  v !== null && CATEGORIES.has(v) ? (v as PersonMention['category']) : null
+
 const asStrings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
 
@@ -70,7 +75,7 @@ const person = (
     phones: asStrings(r.get('phones')),
     hukouAddress: r.get<ParsedAddress>('hukouAddress'),
     address: r.get<ParsedAddress>('address'),
-    category: r.get<PersonMention['category']>('category'),
+    category: personCategory(r.get<string>('category')),
     assistance: asStrings(r.get('assistance')),
     householdNo: r.get<string>('householdNo'),
     relationToHead: r.get<string>('relationToHead'),

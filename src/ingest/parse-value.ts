@@ -11,7 +11,7 @@ import { normalizeGender } from '../normalize/gender.ts'
 import { normalizeOrgName, normalizePersonName } from '../normalize/name.ts'
 import { normalizePhones } from '../normalize/phone.ts'
 import { normalizeResidentId } from '../normalize/resident-id.ts'
-import { cleanText } from '../normalize/text.ts'
+import { cleanText, toHalfWidth } from '../normalize/text.ts'
 
 export interface ParseContext {
   /** 6-digit district assumed for addresses that name none */
@@ -47,10 +47,12 @@ const cachedAddress = (text: string, district: string | undefined): Normalized<P
 
 const LIST_SEPARATOR = /[、,，;；/|]+/
 
+/** A count or an area as clerks write them: full-width digits, thousands commas, a unit after it (30㎡, 3人). */
+const NUMBER_WITH_UNIT = /^([+-]?\d+(?:\.\d+)?)(?:㎡|m2|m²|平方米|平米|平|人|口|个|户)?$/i
 const parseNumber = (text: string, integer: boolean): Normalized<number> => {
-  const t = text.replace(/[,，\s]/g, '')
-  const n = Number(t)
-  if (t === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)))
+  const match = NUMBER_WITH_UNIT.exec(toHalfWidth(text).replace(/[,，\s]/g, ''))
+  const n = match ? Number(match[1]) : Number.NaN
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
     return { value: null, problem: { code: 'NUMBER_FORMAT', severity: 'warning' } }
   return ok(n)
 }

@@ -15,7 +15,7 @@ export interface ParseDateOptions {
 const MAX_RAW_LENGTH = 200
 // Anchored, each quantifier bounded or over a class its neighbour cannot match: no backtracking trap.
 const TIME_PART = String.raw`(?:[ T]+\d{1,2}[:时]\d{1,2}(?:[:分]\d{1,2}(?:\.\d{1,6})?秒?)?(?:Z|[+-]\d{2}:?\d{2})?)?`
-const DAY = new RegExp(String.raw`^(\d{4}) ?[-/.年] ?(\d{1,2}) ?[-/.月] ?(\d{1,2}) ?日?${TIME_PART}$`)
+const DAY = new RegExp(String.raw`^(\d{4}) ?[-/.年] ?(\d{1,2}) ?[-/.月] ?(\d{1,2}) ?[日号]?${TIME_PART}$`)
 const MONTH = /^(\d{4}) ?[-/.年] ?(\d{1,2}) ?月?$/
 const YEAR = /^(\d{4}) ?年?$/
 const COMPACT_DAY = /^(\d{4})(\d{2})(\d{2})$/

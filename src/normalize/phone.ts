@@ -81,6 +81,14 @@ const parseChunk = (chunk: string): Parsed[] => {
     .map((part) => parseWithExtension(part))
 }
 
+/** A note about whose number it is — 13812345678(女儿), 母亲:13912345678 — is not part of it. */
+const BRACKETED_NOTE = /[(（][^()（）\d]*[)）]/g
+const HANZI_LABEL = /[\u4e00-\u9fff]+[:：]?/g
+const dropNotes = (s: string): string =>
+  s
+    .replace(BRACKETED_NOTE, ' ')
+    .replace(HANZI_LABEL, (label) => (/^(转|分机)[:：]?$/.test(label) ? label : ' '))
+
 /**
  * Blank or placeholder → [] without a problem. Unreadable numbers among readable ones → the readable
  * ones with a PHONE_FORMAT warning; nothing readable → null with a PHONE_FORMAT error.
@@ -93,7 +101,7 @@ export const normalizePhones = (raw: string | number): Normalized<string[]> => {
     return { value: null, problem: { code: 'PHONE_FORMAT', severity: 'error' } }
   if (isEmptyValue(text)) return { value: [] }
 
-  const chunks = toHalfWidth(text).split(LIST_SEPARATORS)
+  const chunks = dropNotes(toHalfWidth(text)).split(LIST_SEPARATORS)
   const numbers: string[] = []
   let unreadable = 0
   let withoutArea = 0

@@ -47,25 +47,7 @@ interface Expected {
  * Rows where the code disagrees with what a clerk would expect: `<source>/<file>#<row>` → the bug.
  * The expected file keeps the right answer; the test is marked as failing until the code is fixed.
  */
-const KNOWN_BUGS: Record<string, string> = {
-  // parseNumber (src/ingest/parse-value.ts) calls Number() without toHalfWidth: full-width digits,
-  // listed dirt in formats.md, give NUMBER_FORMAT and lose the value
-  'urban.shopfront/typical.xlsx#4': 'full-width 门头面积 １５ not read as 15',
-  // the decimal parser refuses a unit after the number: 30㎡ (or 30平方米) in 门头面积 loses the area
-  'urban.shopfront/typical.xlsx#7': '门头面积 30㎡ not read as 30',
-  'civil.assistance/typical.csv#3': 'full-width 家庭人口数 １ not read as 1',
-  // parseEnum keeps an unknown 人员类型 as written (right for the record), and assemble copies it into the
-  // person mention, whose category is the enum 户籍|流动|境外 (schemas/mentions.ts): 暂住 leaks through
-  'grid.visit/typical.csv#6': 'unknown 人员类型 暂住 stored as the mention category',
-  // names are turned to simplified characters (normalize/name.ts) but addresses are not: 秦淮區貢院街12號3棟301室
-  // keys as 320104|秦淮區貢院街|12||3, so the same dwelling typed by a clerk with a traditional IME never matches
-  'civil.socialorg/typical.csv#7': 'traditional-character address not keyed as 贡院街12号3栋301室',
-  // Not in formats.md's list, but what clerks and grid workers type (found while writing these files):
-  // the colloquial 号 for 日 in a date (2024年3月4号) is DATE_FORMAT, and a phone with a note after it
-  // (13812345678（女儿）) is PHONE_FORMAT with the number dropped
-  'grid.visit/typical.csv#8': '走访日期 2024年3月4号 not read as 2024-03-04',
-  'civil.assistance/typical.csv#7': '联系电话 13812345678（女儿） loses the number',
-}
+const KNOWN_BUGS: Record<string, string> = {}
 
 interface StoredProblem {
   column: string | null

@@ -170,3 +170,12 @@ test('comparePartialDates orders by start, coarser first', () => {
     '1985-03-02',
   ])
 })
+
+describe('parseDate: the colloquial 号 for 日', () => {
+  test.each([
+    ['2024年3月4号', '2024-03-04'],
+    ['2024年03月04号', '2024-03-04'],
+  ])('%s → %s', (raw, expected) => {
+    expect(parseDate(raw)).toEqual({ value: { value: expected, precision: 'day' } })
+  })
+})

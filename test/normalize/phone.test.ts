@@ -101,3 +101,15 @@ describe('maskPhone', () => {
     expect(maskPhone(input)).toBe(expected)
   })
 })
+
+describe('normalizePhones: notes about whose number it is', () => {
+  test.each([
+    ['13812345678（女儿）', ['13812345678']],
+    ['13812345678(本人)', ['13812345678']],
+    ['母亲:13912345678', ['13912345678']],
+    ['本人13812345678，女儿13912345678', ['13812345678', '13912345678']],
+    ['025-84561234转123', ['025-84561234-123']],
+  ])('%s → %j', (raw, expected) => {
+    expect(normalizePhones(raw)).toEqual({ value: expected })
+  })
+})

@@ -10,6 +10,7 @@ import { matchCommunity, matchUpperDivisions, related, type UpperMatch } from '.
 import { levelOfCode } from './divisions.ts'
 import { addressDepth, addressKeys } from './key.ts'
 import { parseParts } from './parts.ts'
+import { toSimplified } from '../name.ts'
 import { cleanAddressText } from './text.ts'
 
 export type { Division, DivisionLevel } from './divisions.ts'
@@ -46,7 +47,8 @@ export function parseAddress(raw: string, ctx: AddressContext = {}): Normalized<
       problem: { code: 'TOO_LONG', severity: 'error', detail: `> ${MAX_ADDRESS_LENGTH}` },
     }
   }
-  const text = cleanAddressText(raw)
+  // a clerk typing with a traditional-character input method writes 貢院街12號3棟: the same dwelling
+  const text = cleanAddressText(toSimplified(raw))
   if (!text) return { value: null }
   const def = ctx.defaultDistrict
   const upper = upperDivisions(text, def)

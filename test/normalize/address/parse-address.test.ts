@@ -255,3 +255,13 @@ describe('what cannot be parsed', () => {
     expect(performance.now() - t0).toBeLessThan(200)
   })
 })
+
+describe('parseAddress: traditional characters', () => {
+  it('keys 秦淮區貢院街12號3棟301室 as the simplified spelling does', () => {
+    const trad = parseAddress('秦淮區貢院街12號3棟301室', { defaultDistrict: '320104' })
+    const simp = parseAddress('秦淮区贡院街12号3栋301室', { defaultDistrict: '320104' })
+    expect(trad.value?.key).toBe('320104|贡院街|12|3|301')
+    expect(trad.value?.key).toBe(simp.value?.key)
+    expect(trad.value?.raw).toBe('秦淮區貢院街12號3棟301室')
+  })
+})
