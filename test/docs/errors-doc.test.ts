@@ -7,9 +7,9 @@ const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8
 
 describe('docs/errors.md', () => {
   it.each(Object.keys(ErrorCodes))('lists error %s', (code) => {
-    expect(doc).toContain(`| ${code} |`)
+    expect(doc).toMatch(new RegExp(`^\\| ${code} +\\|`, 'm'))
   })
   it.each(Object.keys(ProblemCodes))('lists problem %s', (code) => {
-    expect(doc).toContain(`| ${code} |`)
+    expect(doc).toMatch(new RegExp(`^\\| ${code} +\\|`, 'm'))
   })
 })
