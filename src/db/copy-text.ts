@@ -57,10 +57,19 @@ function hex(bytes: Uint8Array): string {
   return '\\\\x' + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
 }
 
+/**
+ * A json/jsonb value already serialised: written as it is instead of being JSON-encoded again, so a
+ * caller that built the text (the ingest's raw record, in the file's column order) pays for it once.
+ */
+export class JsonText {
+  constructor(readonly json: string) {}
+}
+
 const encoders: Record<ColumnKind, Encoder> = {
   scalar: (v) => (v === null || v === undefined ? NULL : escapeCopy(scalarText(v))),
   // JS null is SQL NULL, not the JSON null; any other value (string included) is JSON-encoded.
-  json: (v) => (v === null || v === undefined ? NULL : escapeCopy(JSON.stringify(v))),
+  json: (v) =>
+    v === null || v === undefined ? NULL : escapeCopy(v instanceof JsonText ? v.json : JSON.stringify(v)),
   array: (v) => {
     if (v === null || v === undefined) return NULL
     if (!Array.isArray(v)) throw new TypeError('copyInto: array column given a non-array value')

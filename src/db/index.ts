@@ -44,3 +44,4 @@ function connect(url: string | undefined, opts: OpenOptions): Promise<Database> 
   // Never echo the url: it may carry a password.
   throw new Error('unsupported database url: use file:PATH, memory: or postgres://…')
 }
+export { JsonText } from './copy-text.ts'

@@ -1,6 +1,6 @@
 import type { Mention } from '../../schemas/mentions.ts'
 import type { Problem } from '../../schemas/problem.ts'
-import type { Database, Tx } from '../db/index.ts'
+import type { Database, JsonText, Tx } from '../db/index.ts'
 import {
   HOUSE_COLUMNS,
   type MentionRows,
@@ -12,7 +12,7 @@ import {
 export interface AcceptedRecord {
   recordId: string
   row: number
-  raw: Record<string, string>
+  raw: JsonText
   data: Record<string, unknown>
   problems: Problem[]
   rowHash: string

@@ -10,7 +10,7 @@ import {
   sourceFromFileName,
 } from '../../connectors/index.ts'
 import type { Problem } from '../../schemas/problem.ts'
-import type { Database, Tx } from '../db/index.ts'
+import { type Database, JsonText, type Tx } from '../db/index.ts'
 import { SanshiError } from '../errors.ts'
 import { ulid } from '../ids.ts'
 import { assembleMentions } from './assemble.ts'
@@ -56,13 +56,6 @@ const sha256File = async (path: string): Promise<string> => {
   const hash = createHash('sha256')
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
   return hash.digest('hex')
-}
-
-/** Order-independent hash of a row's content: a re-export with shuffled columns is not a change. */
-const rowHash = (raw: Record<string, string>): string => {
-  let text = ''
-  for (const k of Object.keys(raw).sort()) text += `${k}\u001f${raw[k]}\u001e`
-  return createHash('sha1').update(text).digest('base64').slice(0, 22)
 }
 
 class BatchRefused extends Error {}
@@ -223,7 +216,7 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
         if (RowMapper.isEmpty(raw.cells)) continue
         summary.rows++
         const mapped = mapper.map(raw)
-        const hash = rowHash(mapped.raw)
+        const hash = mapped.hash
         const recordId = mapped.values.get('record_id') as string | undefined
         if (recordId !== undefined) {
           const first = seen.get(recordId)
@@ -240,7 +233,7 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
           const wait = spool.add({
             row: raw.row,
             recordId: recordId ?? null,
-            raw: mapped.raw,
+            rawJson: mapped.rawJson,
             problems: mapped.problems,
           })
           if (wait) await wait
@@ -251,7 +244,7 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
           const wait = writer.add({
             recordId: recordId!,
             row: raw.row,
-            raw: mapped.raw,
+            raw: new JsonText(mapped.rawJson),
             data: compactValues(mapped.values),
             problems: mapped.problems,
             rowHash: hash,
@@ -321,7 +314,7 @@ const storeRefused = async (db: Database, tx: Tx, batchId: string, spool: Refuse
         severity,
         detail,
       }))
-      yield [batchId, r.row, r.recordId, r.raw, problems]
+      yield [batchId, r.row, r.recordId, new JsonText(r.rawJson), problems]
     }
   }
   await db.copyInto(tx, 'refused_rows', ['batch_id', 'row_number', 'record_id', 'raw', 'problems'], rows())

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { ColumnBinding, HeaderMatch } from '../../connectors/index.ts'
 import type { Problem } from '../../schemas/problem.ts'
 import { isBlank } from '../normalize/text.ts'
@@ -7,8 +8,14 @@ import type { RawRow } from './read/index.ts'
 /** One data row after mapping: the raw cells under their headers, the normalised fields, the problems. */
 export interface MappedRow {
   row: number
-  /** header → cell text exactly as read, unknown columns included (null prototype: headers are untrusted) */
-  raw: Record<string, string>
+  /**
+   * The raw record as JSON text: header → cell exactly as read, in the file's column order, unknown
+   * columns included, blank cells left out. Built as text, never as an object: headers are untrusted
+   * (a column headed __proto__ is just a key here) and the text is what gets stored.
+   */
+  rawJson: string
+  /** order-independent hash of the raw record: a re-export with shuffled columns is not a change */
+  hash: string
   /** field → normalised value; absent when the cell was blank or unreadable */
   values: Map<string, unknown>
   problems: Problem[]
@@ -35,6 +42,10 @@ export class RowMapper {
   readonly headers: string[]
   private readonly bindings: ColumnBinding[]
   private readonly headerByField: Map<string, string>
+  /** `"header":` per column, serialised once per file */
+  private readonly jsonKeys: string[]
+  /** column indices in header order, for the row hash */
+  private readonly hashOrder: number[]
 
   constructor(
     headerCells: readonly string[],
@@ -44,6 +55,34 @@ export class RowMapper {
     this.headers = uniqueHeaders(headerCells)
     this.bindings = match.bindings
     this.headerByField = new Map(match.bindings.map((b) => [b.column.field, b.header]))
+    this.jsonKeys = this.headers.map((h) => `${JSON.stringify(h)}:`)
+    this.hashOrder = this.headers
+      .map((_, i) => i)
+      .sort((a, b) => (this.headers[a]! < this.headers[b]! ? -1 : 1))
+  }
+
+  private header(i: number): string {
+    return this.headers[i] ?? `列${i + 1}`
+  }
+
+  /** The raw record as JSON text and its hash, in one pass over the cells. */
+  private rawRecord(cells: readonly string[]): { rawJson: string; hash: string } {
+    let json = '{'
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i]!
+      if (cell === '') continue
+      if (json.length > 1) json += ','
+      json += (this.jsonKeys[i] ?? `${JSON.stringify(this.header(i))}:`) + JSON.stringify(cell)
+    }
+    let text = ''
+    for (const i of this.hashOrder) {
+      const cell = cells[i]
+      if (cell !== undefined && cell !== '') text += `${this.headers[i]}\u001f${cell}\u001e`
+    }
+    // cells past the header row, in column order after the named ones
+    for (let i = this.headers.length; i < cells.length; i++)
+      if (cells[i] !== '') text += `${this.header(i)}\u001f${cells[i]}\u001e`
+    return { rawJson: `${json}}`, hash: createHash('sha1').update(text).digest('base64').slice(0, 22) }
   }
 
   /** The header, as the file writes it, of the column bound to a mapping field. */
@@ -58,13 +97,7 @@ export class RowMapper {
 
   map(raw: RawRow): MappedRow {
     const { cells, row } = raw
-    const rawRecord: Record<string, string> = Object.create(null)
-    const width = Math.max(cells.length, this.headers.length)
-    for (let i = 0; i < width; i++) {
-      const header = this.headers[i] ?? `列${i + 1}`
-      const cell = cells[i]
-      if (cell !== undefined && cell !== '') rawRecord[header] = cell
-    }
+    const { rawJson, hash } = this.rawRecord(cells)
 
     const values = new Map<string, unknown>()
     const problems: Problem[] = []
@@ -102,6 +135,6 @@ export class RowMapper {
         problems.push({ row, column: header, code: 'REQUIRED', severity: 'error' })
     }
     const refused = problems.some((p) => p.severity === 'error')
-    return { row, raw: rawRecord, values, problems, refused }
+    return { row, rawJson, hash, values, problems, refused }
   }
 }

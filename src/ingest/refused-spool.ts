@@ -9,7 +9,8 @@ import type { Problem } from '../../schemas/problem.ts'
 export interface RefusedRow {
   row: number
   recordId: string | null
-  raw: Record<string, string>
+  /** the raw record as JSON text, stored as it is (see MappedRow.rawJson) */
+  rawJson: string
   problems: Problem[]
 }
 
