@@ -45,3 +45,4 @@ function connect(url: string | undefined, opts: OpenOptions): Promise<Database> 
   throw new Error('unsupported database url: use file:PATH, memory: or postgres://…')
 }
 export { JsonText } from './copy-text.ts'
+export { CopyBuffer } from './copy-buffer.ts'

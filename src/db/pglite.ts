@@ -61,6 +61,16 @@ export async function openPglite(dataDir: string | undefined, snapshot?: Blob): 
       }
       return count
     },
+    async copyEncoder(tx: Tx, table: string, columns: string[]) {
+      const encode = await planner.encoderFor(tx, table, columns)
+      return (row: unknown[]) => encode(row, 0)
+    },
+    async copyText(tx: Tx, table: string, columns: string[], text: string | Uint8Array): Promise<void> {
+      const raw = (tx as PgliteTx).raw
+      if (!raw) throw new Error('copyText: tx must come from this database’s transaction()')
+      if (text.length === 0) return
+      await raw.query(`COPY ${copyTarget(table, columns)} FROM '/dev/blob'`, [], { blob: new Blob([text]) })
+    },
     close: () => client.close(),
   }
   clients.set(database, client)

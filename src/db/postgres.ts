@@ -11,6 +11,7 @@ import type { CopyRows, Database, Drizzle, DrizzleTx, OpenOptions, Tx } from './
 // Stream to the server in pieces of ~256k characters: 64k to 4M measured the same, so take one
 // that keeps memory flat whatever the row count.
 const CHUNK_CHARS = 256 * 1024
+const BYTE_SLICE = 1024 * 1024
 const INT8 = 20
 
 interface PgTx extends Tx {
@@ -71,6 +72,32 @@ export async function openPostgres(url: string, opts: OpenOptions = {}): Promise
       // pipeline waits on 'drain' (back-pressure) and turns a server error into a rejection.
       await pipeline(Readable.from(text()), stream)
       return count
+    },
+    async copyEncoder(tx: Tx, table: string, columns: string[]) {
+      const encode = await planner.encoderFor(tx, table, columns)
+      return (row: unknown[]) => encode(row, 0)
+    },
+    async copyText(tx: Tx, table: string, columns: string[], text: string | Uint8Array): Promise<void> {
+      const client = (tx as PgTx).client
+      if (!client) throw new Error('copyText: tx must come from this database’s transaction()')
+      if (text.length === 0) return
+      function* slices(): Generator<string | Uint8Array> {
+        if (typeof text !== 'string') {
+          // bytes may be cut anywhere: the server reads COPY data as one stream
+          for (let i = 0; i < text.length; i += BYTE_SLICE) yield text.subarray(i, i + BYTE_SLICE)
+          return
+        }
+        for (let i = 0; i < text.length;) {
+          let end = Math.min(i + CHUNK_CHARS, text.length)
+          // never cut between the two halves of a surrogate pair: each slice is encoded to UTF-8 alone
+          const last = text.charCodeAt(end - 1)
+          if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--
+          yield text.slice(i, end)
+          i = end
+        }
+      }
+      const stream = client.query(copyFrom(`COPY ${copyTarget(table, columns)} FROM STDIN`))
+      await pipeline(Readable.from(slices()), stream)
     },
     close: () => pool.end(),
   }

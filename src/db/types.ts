@@ -39,6 +39,10 @@ export interface Database {
    * columns left out of the list, so pass [] for a NOT NULL array column, never null.
    */
   copyInto(tx: Tx, table: string, columns: string[], rows: CopyRows): Promise<number>
+  /** The COPY line encoder copyInto uses, for callers that encode rows as they make them (no row arrays kept). */
+  copyEncoder(tx: Tx, table: string, columns: string[]): Promise<(row: unknown[]) => string>
+  /** COPY text already encoded by copyEncoder (whole lines, as a string or UTF-8 bytes) into the table. */
+  copyText(tx: Tx, table: string, columns: string[], text: string | Uint8Array): Promise<void>
   capabilities: Capabilities
   close(): Promise<void>
 }

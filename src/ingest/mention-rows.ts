@@ -77,15 +77,12 @@ export const UNIT_COLUMNS = [
   'established',
 ]
 
-export interface MentionRows {
-  persons: unknown[][]
-  houses: unknown[][]
-  units: unknown[][]
-}
+/** Where one mention's row goes: the table's name and the row, in COPY order. */
+export type MentionSink = (table: 'persons' | 'houses' | 'units', row: unknown[]) => void
 
-/** Appends one source record's mentions to the per-table row buffers. */
+/** Hands one source record's mentions, as rows of their tables, to the sink. */
 export const pushMentionRows = (
-  out: MentionRows,
+  out: MentionSink,
   sourceRecordId: number,
   source: string,
   recordId: string,
@@ -95,7 +92,7 @@ export const pushMentionRows = (
     const head = [sourceRecordId, source, recordId, m.role]
     if (m.entity === 'person') {
       const p = m.data
-      out.persons.push([
+      out('persons', [
         ...head,
         p.name,
         p.namePinyin,
@@ -122,7 +119,7 @@ export const pushMentionRows = (
       ])
     } else if (m.entity === 'house') {
       const a = m.data.address
-      out.houses.push([
+      out('houses', [
         ...head,
         a.raw,
         a.divisionCode,
@@ -146,7 +143,7 @@ export const pushMentionRows = (
       ])
     } else {
       const u = m.data
-      out.units.push([
+      out('units', [
         ...head,
         u.creditCode,
         u.creditValid,
