@@ -136,7 +136,11 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
     opts,
   )
   const headerRow = head[match.rowIndex]!
-  const mapper = new RowMapper(headerRow.cells, match, { defaultDistrict: opts.defaultDistrict })
+  const mapper = new RowMapper(headerRow.cells, match, {
+    defaultDistrict: opts.defaultDistrict,
+    // a spreadsheet date cell that lost its date format reaches us as its serial number (31108)
+    excelDates: table.format !== 'csv',
+  })
   const headerOf = (field: string) => mapper.headerOf(field)
   const maxShare = opts.maxRefusedShare ?? DEFAULT_MAX_REFUSED_SHARE
 

@@ -16,7 +16,7 @@ import { cleanText, toHalfWidth } from '../normalize/text.ts'
 export interface ParseContext {
   /** 6-digit district assumed for addresses that name none */
   defaultDistrict?: string
-  /** the cell came from a spreadsheet number formatted as a date, or the reader said so */
+  /** the file is a spreadsheet: a 4-5 digit number in a date column is an Excel date serial */
   excelDates?: boolean
 }
 
