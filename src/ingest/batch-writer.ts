@@ -156,6 +156,11 @@ export class BatchWriter {
     })
   }
 
+  /** The content hash this batch gave the record, or the one it had before if it came unchanged. */
+  hashOf(recordId: string): string | undefined {
+    return this.known.get(recordId)?.hash
+  }
+
   /** Waits for the chunk in flight, if any, to end, whatever its outcome: before a rollback. */
   async settle(): Promise<void> {
     await this.flushing.catch(() => {})

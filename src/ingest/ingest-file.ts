@@ -214,7 +214,10 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
     const writer = await BatchWriter.open(db, tx, summary.batchId, mapping.source)
     openWriter = writer
     opts.onProgress?.({ file, rows: 0, fraction: 0 })
-    const seen = new Map<string, string>() // record id → row hash '|' first row
+    // record id → the row it first came on; its content hash is the writer's (accepted) or kept here
+    // (refused), so a million-row batch keeps one small integer per row, not one string
+    const firstRows = new Map<string, number>()
+    const refusedHashes = new Map<string, string>()
     for await (const batch of dataBatches())
       for (const raw of batch) {
         if (RowMapper.isEmpty(raw.cells)) continue
@@ -223,17 +226,24 @@ export const ingestFile = async (db: Database, path: string, opts: IngestOptions
         const hash = mapped.hash
         const recordId = mapped.values.get('record_id') as string | undefined
         if (recordId !== undefined) {
-          const first = seen.get(recordId)
-          if (first === undefined) seen.set(recordId, `${hash}|${raw.row}`)
+          const firstRow = firstRows.get(recordId)
+          if (firstRow === undefined) firstRows.set(recordId, raw.row)
           else {
-            const [firstHash, firstRow] = first.split('|')
+            const firstHash = refusedHashes.get(recordId) ?? writer.hashOf(recordId)
             const code = firstHash === hash ? 'DUPLICATE_ROW' : 'DUPLICATE_RECORD_ID'
-            mapped.problems.push({ row: raw.row, column: null, code, severity: 'error', detail: firstRow })
+            mapped.problems.push({
+              row: raw.row,
+              column: null,
+              code,
+              severity: 'error',
+              detail: String(firstRow),
+            })
             mapped.refused = true
           }
         }
         if (mapped.refused) {
           summary.rejected++
+          if (recordId !== undefined && firstRows.get(recordId) === raw.row) refusedHashes.set(recordId, hash)
           const wait = spool.add({
             row: raw.row,
             recordId: recordId ?? null,

@@ -402,6 +402,33 @@ forEachDatabase('ingestFile', (getDb) => {
     })
   })
 
+  it('tells a repeat from a clash even when the first row was refused or the record came before', async () => {
+    const db = getDb()
+    const first = dir.file('police.hukou-dup-first.csv')
+    await writeText(first, csvText([HUKOU_HEADER, ['D-01', '吴一', '男', ID_A, '贡院街12号', '']]))
+    await ingest(db, first)
+    const path = dir.file('police.hukou-dup-second.csv')
+    await writeText(
+      path,
+      csvText([
+        HUKOU_HEADER,
+        ['D-02', '', '男', ID_B, '贡院街12号', ''], // 2: refused, blank name
+        ['D-02', '', '男', ID_B, '贡院街12号', ''], // 3: the same refused row again
+        ['D-01', '', '男', ID_A, '贡院街12号', ''], // 4: a record of the earlier batch, refused here
+        ['D-01', '吴一', '男', ID_A, '贡院街12号', ''], // 5: its earlier content, a clash with row 4
+      ]),
+    )
+    const summary = await ingest(db, path, { maxRefusedShare: 1 })
+    expect(summary).toMatchObject({ rows: 4, accepted: 0, rejected: 4 })
+    const refused = await refusedOf(db, summary.batchId)
+    expect(refused.map((r) => [r.row_number, r.problems.map((p: { code: string }) => p.code)])).toEqual([
+      [2, ['REQUIRED']],
+      [3, ['REQUIRED', 'DUPLICATE_ROW']],
+      [4, ['REQUIRED']],
+      [5, ['DUPLICATE_RECORD_ID']],
+    ])
+  })
+
   it('treats an identical file again as a no-op, whatever its name', async () => {
     const db = getDb()
     const rows = [HUKOU_HEADER, ['S-01', '王伟', '男', ID_A, '贡院街12号3栋301', '13800138000']]
