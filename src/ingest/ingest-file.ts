@@ -124,10 +124,33 @@ const readHead = async (table: TableSource): Promise<{ head: RawRow[]; rest: Asy
  */
 export const ingestFile = async (db: Database, path: string, opts: IngestOptions): Promise<BatchSummary> => {
   const started = Date.now()
-  const file = basename(path)
   const sha = await sha256File(path)
   const table = await openTable(path, opts.sheet === undefined ? {} : { sheet: opts.sheet })
   const { head, rest } = await readHead(table)
+  try {
+    return await loadTable(db, path, opts, { started, sha, table, head, rest })
+  } finally {
+    // an ingest that stops early (an identical file, a bad header, a failure) must still close the
+    // reader: a CSV's file handle, a spreadsheet's worker thread
+    await rest.return?.()
+  }
+}
+
+interface OpenedTable {
+  started: number
+  sha: string
+  table: TableSource
+  head: RawRow[]
+  rest: AsyncIterator<RawRow[]>
+}
+
+const loadTable = async (
+  db: Database,
+  path: string,
+  opts: IngestOptions,
+  { started, sha, table, head, rest }: OpenedTable,
+): Promise<BatchSummary> => {
+  const file = basename(path)
   if (head.every((r) => RowMapper.isEmpty(r.cells)))
     throw new SanshiError('SANSHI202', 'the file holds no rows', { file })
   const { mapping, match } = resolveMapping(

@@ -421,7 +421,9 @@ forEachDatabase('ingestFile', (getDb) => {
     const summary = await ingest(db, path, { maxRefusedShare: 1 })
     expect(summary).toMatchObject({ rows: 4, accepted: 0, rejected: 4 })
     const refused = await refusedOf(db, summary.batchId)
-    expect(refused.map((r) => [r.row_number, r.problems.map((p: { code: string }) => p.code)])).toEqual([
+    expect(
+      refused.map((r) => [r.row_number, (r.problems as Array<{ code: string }>).map((p) => p.code)]),
+    ).toEqual([
       [2, ['REQUIRED']],
       [3, ['REQUIRED', 'DUPLICATE_ROW']],
       [4, ['REQUIRED']],

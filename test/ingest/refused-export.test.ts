@@ -115,6 +115,28 @@ const expectFixedIngest = async (
 }
 
 forEachDatabase('refused rows export', (getDb) => {
+  it('survives hostile headers: an inherited name reads as blank, a formula is guarded', async () => {
+    const db = getDb()
+    const path = dir.file('police.hukou-hostile.csv')
+    const header = ['记录编号', '姓名', 'constructor', '=HYPERLINK("http://x","a")', '__proto__']
+    await writeText(path, csvText([header, ['H-1', '', '', '', 'p']]))
+    const summary = await ingest(db, path, { maxRefusedShare: 1 })
+    const out = dir.file('hostile.csv')
+    expect(await exportRefused(db, summary.batchId, out, 'csv', 'en')).toBe(1)
+    expect(await readBack(out)).toEqual([
+      [
+        '记录编号',
+        '姓名',
+        'constructor',
+        `'=HYPERLINK("http://x","a")`,
+        '__proto__',
+        'source row',
+        'why refused',
+      ],
+      ['H-1', '', '', '', 'p', '2', '姓名: required value is blank'],
+    ])
+  })
+
   it('downloads CSV in the file’s own columns with the reason beside each row, in Chinese by default', async () => {
     const db = getDb()
     const summary = await ingestOriginal(db, 'C')
