@@ -30,6 +30,7 @@ CREATE TABLE "batches" (
 	"refused_reason" text,
 	"mapping_hash" text,
 	"options" jsonb,
+	"uploaded_by" text,
 	"started_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"finished_at" timestamp with time zone,
 	"seconds" double precision

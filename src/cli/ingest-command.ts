@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { SanshiError } from '../errors.ts'
 import { ingestPaths } from '../ingest/index.ts'
 import { config, type GlobalOptions, mappings, openDb } from './context.ts'
 import { ingestProgress } from './progress.ts'
@@ -9,6 +10,14 @@ interface IngestFlags extends GlobalOptions {
   sheet?: string
   maxRefused?: string
   district?: string
+}
+
+/** A share from 0 to 1: NaN or 50 (meant as a percentage) would silently switch the limit off. */
+const refusedShare = (text: string): number => {
+  const n = Number(text)
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new SanshiError('SANSHI101', `--max-refused must be a share from 0 to 1 (0.2 for 20%), not ${text}`)
+  return n
 }
 
 export const registerIngest = (program: Command): void => {
@@ -31,6 +40,8 @@ export const registerIngest = (program: Command): void => {
       const flags = cmd.optsWithGlobals<IngestFlags>()
       const cfg = config()
       const maps = mappings(flags.mapping ?? [])
+      const maxRefusedShare =
+        flags.maxRefused === undefined ? cfg.SANSHI_MAX_REFUSED_SHARE : refusedShare(flags.maxRefused)
       const db = await openDb(flags, cfg)
       let failed = false
       try {
@@ -43,8 +54,7 @@ export const registerIngest = (program: Command): void => {
             source: flags.source,
             sheet: flags.sheet,
             defaultDistrict: flags.district ?? cfg.SANSHI_DISTRICT,
-            maxRefusedShare:
-              flags.maxRefused === undefined ? cfg.SANSHI_MAX_REFUSED_SHARE : Number(flags.maxRefused),
+            maxRefusedShare,
             onProgress: progress.update,
           },
           (o) => {

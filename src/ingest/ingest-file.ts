@@ -30,6 +30,8 @@ export interface IngestOptions {
   /** 6-digit district assumed for addresses that name none */
   defaultDistrict?: string
   sheet?: string | number
+  /** the API client that sent the file, kept with the batch (it alone may read the refused rows) */
+  uploadedBy?: string
   /** called every few thousand rows: rows so far and, where the reader knows, the share of the file read */
   onProgress?: (p: { file: string; rows: number; fraction?: number }) => void
 }
@@ -189,16 +191,25 @@ const loadTable = async (
     sheet: table.sheet ?? null,
   }
   const mappingHash = createHash('sha256').update(JSON.stringify(mapping)).digest('hex').slice(0, 16)
-  const batchRow = [
-    summary.batchId,
-    mapping.source,
-    file,
-    sha,
-    table.format,
-    table.encoding ?? null,
-    options,
-    mappingHash,
-  ]
+  const insertBatch = (tx: Tx, status: 'running' | 'refused') =>
+    tx.query(
+      `INSERT INTO batches (id, source, file_name, file_sha256, format, encoding, options, mapping_hash,
+         uploaded_by, status, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0))`,
+      [
+        summary.batchId,
+        mapping.source,
+        file,
+        sha,
+        table.format,
+        table.encoding ?? null,
+        options,
+        mappingHash,
+        opts.uploadedBy ?? null,
+        status,
+        started,
+      ],
+    )
 
   async function* dataBatches(): AsyncIterable<RawRow[]> {
     yield head.slice(match.rowIndex + 1)
@@ -229,11 +240,7 @@ const loadTable = async (
       summary.unchanged = summary.accepted
       return
     }
-    await tx.query(
-      `INSERT INTO batches (id, source, file_name, file_sha256, format, encoding, options, mapping_hash, status, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running', to_timestamp($9 / 1000.0))`,
-      [...batchRow, started],
-    )
+    await insertBatch(tx, 'running')
     const writer = await BatchWriter.open(db, tx, summary.batchId, mapping.source)
     openWriter = writer
     opts.onProgress?.({ file, rows: 0, fraction: 0 })
@@ -325,11 +332,7 @@ const loadTable = async (
       summary.message = `${summary.rejected} of ${summary.rows} rows refused, more than the limit of ${Math.round(maxShare * 100)}%: nothing was taken`
       Object.assign(summary, { accepted: 0, inserted: 0, updated: 0, unchanged: 0 })
       await db.transaction(async (tx) => {
-        await tx.query(
-          `INSERT INTO batches (id, source, file_name, file_sha256, format, encoding, options, mapping_hash, status, started_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'refused', to_timestamp($9 / 1000.0))`,
-          [...batchRow, started],
-        )
+        await insertBatch(tx, 'refused')
         await storeRefused(db, tx, summary.batchId, spool)
         await finishBatch(tx, summary, 'refused', summary.message ?? null)
       })

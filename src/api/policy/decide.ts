@@ -11,7 +11,8 @@ import type { Client } from './client-schema.ts'
 interface Subjects {
   upload: { source: string }
   'read-batch': { source: string }
-  'read-refused': { source: string }
+  /** uploadedBy: the client that sent the batch over the API, or null for one an operator ingested */
+  'read-refused': { source: string; uploadedBy: string | null }
   read: { entity: EntityType }
   export: { entity: EntityType }
   steward: undefined
@@ -54,12 +55,19 @@ export function can<A extends Action>(client: Client, action: A, ...args: Subjec
         : deny(`client ${client.id} does not see batches of ${source}`)
     }
     case 'read-refused': {
-      // refused rows are the department's own raw rows, personal data included: only the sender reads them
-      const { source } = subject as Subjects['read-refused']
+      // refused rows are the department's own raw rows, personal data included: only the sender reads
+      // them. A batch an operator ingested has no sender client: then only a client that uploads its
+      // source and whose person rows are not limited to some grids or divisions may read them.
+      const { source, uploadedBy } = subject as Subjects['read-refused']
+      if (uploadedBy !== null)
+        return uploadedBy === client.id
+          ? allow(`uploader:${client.id}`)
+          : deny('only the client that sent a batch may read its refused rows')
       const pattern = uploadPattern(client, source)
-      return pattern
+      if (!pattern) return deny(`only a client that uploads ${source} may read its refused rows`)
+      return client.person.rows === 'all'
         ? allow(`upload:${pattern}`)
-        : deny(`only a client that uploads ${source} may read its refused rows`)
+        : deny('refused rows of a batch no client sent are not limited to your grids or divisions')
     }
     case 'read': {
       const { entity } = subject as Subjects['read']

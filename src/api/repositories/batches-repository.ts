@@ -14,6 +14,8 @@ export interface BatchView {
   startedAt: string
   finishedAt: string | null
   seconds: number | null
+  /** the client that sent it over the API; null when an operator ingested it */
+  uploadedBy: string | null
 }
 
 export interface StoredRefusedRow {
@@ -22,7 +24,8 @@ export interface StoredRefusedRow {
 }
 
 const COLUMNS = `id AS "batchId", source, file_name AS file, status, rows, accepted, rejected, warnings,
-  refused_reason AS message, started_at AS "startedAt", finished_at AS "finishedAt", seconds`
+  refused_reason AS message, started_at AS "startedAt", finished_at AS "finishedAt", seconds,
+  uploaded_by AS "uploadedBy"`
 
 const iso = (v: unknown): string | null =>
   v == null ? null : v instanceof Date ? v.toISOString() : String(v)

@@ -29,6 +29,8 @@ export const batches = pgTable(
     refusedReason: text('refused_reason'),
     mappingHash: text('mapping_hash'),
     options: jsonb('options').$type<Record<string, unknown>>(),
+    /** the API client that sent the file; null when an operator ingested it */
+    uploadedBy: text('uploaded_by'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     seconds: doublePrecision('seconds'),

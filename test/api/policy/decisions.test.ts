@@ -43,12 +43,18 @@ describe('batch decisions of the default clients', () => {
   it.each(cases)('$id × $source: upload $uploads, batch $seesBatch', ({ id, source, uploads, seesBatch }) => {
     const c = client(id)
     expect(can(c, 'upload', { source }).allowed).toBe(uploads)
-    expect(can(c, 'read-refused', { source }).allowed).toBe(uploads)
+    // a batch an operator ingested: read by a department that uploads its source, unless row-scoped
+    expect(can(c, 'read-refused', { source, uploadedBy: null }).allowed).toBe(
+      uploads && c.person.rows === 'all',
+    )
+    // a batch sent over the API: read by its sender alone
+    expect(can(c, 'read-refused', { source, uploadedBy: id }).allowed).toBe(true)
+    expect(can(c, 'read-refused', { source, uploadedBy: 'someone-else' }).allowed).toBe(false)
     expect(can(c, 'read-batch', { source }).allowed).toBe(seesBatch)
   })
 
   it('names the scope that allowed a read, and says why when it does not', () => {
-    expect(can(client('police'), 'read-refused', { source: 'police.rental' })).toEqual({
+    expect(can(client('police'), 'read-refused', { source: 'police.rental', uploadedBy: null })).toEqual({
       allowed: true,
       scope: 'upload:police.*',
     })
@@ -56,7 +62,7 @@ describe('batch decisions of the default clients', () => {
       allowed: true,
       scope: 'upload:grid.visit',
     })
-    const no = can(client('steward'), 'read-refused', { source: 'police.hukou' })
+    const no = can(client('steward'), 'read-refused', { source: 'police.hukou', uploadedBy: null })
     expect(no).toMatchObject({ allowed: false })
     expect(!no.allowed && no.reason).toContain('police.hukou')
   })

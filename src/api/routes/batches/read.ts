@@ -81,7 +81,7 @@ export const readRoutes = async (app: FastifyInstance): Promise<void> => {
       const { id } = BatchParams.parse(request.params)
       const q = DetailQuery.parse(request.query)
       const batch = await visibleBatch(app, client, id)
-      const decision = can(client, 'read-refused', { source: batch.source })
+      const decision = can(client, 'read-refused', { source: batch.source, uploadedBy: batch.uploadedBy })
       if (!decision.allowed) return { ...batch, refused: null }
       const rows = batch.rejected > 0 ? await firstRefusedRows(app.db, id, SHOWN_REFUSED_ROWS) : []
       if (rows.length > 0)
@@ -124,7 +124,7 @@ export const readRoutes = async (app: FastifyInstance): Promise<void> => {
       const { id } = BatchParams.parse(request.params)
       const q = RefusedQuery.parse(request.query)
       const batch = await visibleBatch(app, client, id)
-      const scope = assertCan(client, 'read-refused', { source: batch.source })
+      const scope = assertCan(client, 'read-refused', { source: batch.source, uploadedBy: batch.uploadedBy })
       const dir = await mkdtemp(join(tmpdir(), 'sanshi-refused-'))
       const out = join(dir, `${id}.refused.${q.format}`)
       try {

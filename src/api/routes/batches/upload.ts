@@ -40,7 +40,7 @@ export const uploadRoute = async (app: FastifyInstance, opts: UploadRouteOptions
           app.ingest.mappings,
         )
         assertCan(client, 'upload', { source })
-        const s = await ingestFile(app.db, upload.path, { ...app.ingest, source })
+        const s = await ingestFile(app.db, upload.path, { ...app.ingest, source, uploadedBy: client.id })
         request.log.info(
           { batchId: s.batchId, source: s.source, status: s.status, rows: s.rows },
           'batch uploaded',
