@@ -132,7 +132,7 @@ export class BatchWriter {
       const reserved = this.ids.pop()
       if (reserved === undefined) throw new Error('BatchWriter: no reserved ids left (internal error)')
       id = reserved
-      this.known.set(r.recordId, { id, hash: r.rowHash, version: 1 })
+      // not remembered: a record id comes once per batch (repeats are refused before the writer)
       chunk.records.append(this.encode.records(this.recordRow(id, r, 1)))
       this.inserted++
     } else {
@@ -154,11 +154,6 @@ export class BatchWriter {
       // the failure surfaces at the next full chunk or finish(); until then it must not count as unhandled
       this.flushing.catch(() => {})
     })
-  }
-
-  /** The content hash this batch gave the record, or the one it had before if it came unchanged. */
-  hashOf(recordId: string): string | undefined {
-    return this.known.get(recordId)?.hash
   }
 
   /** Waits for the chunk in flight, if any, to end, whatever its outcome: before a rollback. */

@@ -16,6 +16,7 @@ import { ulid } from '../ids.ts'
 import { assembleMentions } from './assemble.ts'
 import { BatchWriter } from './batch-writer.ts'
 import { compactValues } from './compact.ts'
+import { FirstSeen } from './first-seen.ts'
 import { RowMapper } from './map-row.ts'
 import { openTable, type RawRow, type TableSource } from './read/index.ts'
 import { RefusedSpool } from './refused-spool.ts'
@@ -244,10 +245,7 @@ const loadTable = async (
     const writer = await BatchWriter.open(db, tx, summary.batchId, mapping.source)
     openWriter = writer
     opts.onProgress?.({ file, rows: 0, fraction: 0 })
-    // record id → the row it first came on; its content hash is the writer's (accepted) or kept here
-    // (refused), so a million-row batch keeps one small integer per row, not one string
-    const firstRows = new Map<string, number>()
-    const refusedHashes = new Map<string, string>()
+    const firstSeen = new FirstSeen()
     for await (const batch of dataBatches())
       for (const raw of batch) {
         if (RowMapper.isEmpty(raw.cells)) continue
@@ -256,24 +254,20 @@ const loadTable = async (
         const hash = mapped.hash
         const recordId = mapped.values.get('record_id') as string | undefined
         if (recordId !== undefined) {
-          const firstRow = firstRows.get(recordId)
-          if (firstRow === undefined) firstRows.set(recordId, raw.row)
-          else {
-            const firstHash = refusedHashes.get(recordId) ?? writer.hashOf(recordId)
-            const code = firstHash === hash ? 'DUPLICATE_ROW' : 'DUPLICATE_RECORD_ID'
+          const earlier = firstSeen.check(recordId, raw.row, hash)
+          if (earlier) {
             mapped.problems.push({
               row: raw.row,
               column: null,
-              code,
+              code: earlier.same ? 'DUPLICATE_ROW' : 'DUPLICATE_RECORD_ID',
               severity: 'error',
-              detail: String(firstRow),
+              detail: String(earlier.row),
             })
             mapped.refused = true
           }
         }
         if (mapped.refused) {
           summary.rejected++
-          if (recordId !== undefined && firstRows.get(recordId) === raw.row) refusedHashes.set(recordId, hash)
           const wait = spool.add({
             row: raw.row,
             recordId: recordId ?? null,

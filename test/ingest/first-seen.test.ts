@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest'
+import { FirstSeen } from '../../src/ingest/first-seen.ts'
+
+describe('FirstSeen', () => {
+  it('remembers the first row of each record id and tells a repeat from a clash', () => {
+    const seen = new FirstSeen()
+    expect(seen.check('A', 2, 'abcdEFGH')).toBeUndefined()
+    expect(seen.check('B', 3, 'zzzzEFGH')).toBeUndefined()
+    expect(seen.check('A', 7, 'abcdXXXX')).toEqual({ row: 2, same: true })
+    expect(seen.check('A', 9, 'abceEFGH')).toEqual({ row: 2, same: false })
+    expect(seen.check('B', 1_048_576, '+/+/EFGH')).toEqual({ row: 3, same: false })
+  })
+
+  it('keeps row numbers of very long files', () => {
+    const seen = new FirstSeen()
+    seen.check('A', 50_000_000, '////')
+    expect(seen.check('A', 50_000_001, '////')).toEqual({ row: 50_000_000, same: true })
+  })
+})
