@@ -61,40 +61,9 @@ export const registerIngest = (program: Command): void => {
             progress.stop()
             if (o.error || o.summary?.status === 'refused') failed = true
             if (flags.json) {
-              if (o.summary) {
-                const {
-                  batchId,
-                  source,
-                  rows,
-                  accepted,
-                  rejected,
-                  seconds,
-                  status,
-                  file,
-                  warnings,
-                  inserted,
-                  updated,
-                  unchanged,
-                  message,
-                } = o.summary
-                console.log(
-                  JSON.stringify({
-                    batchId,
-                    source,
-                    rows,
-                    accepted,
-                    rejected,
-                    seconds,
-                    status,
-                    file,
-                    warnings,
-                    inserted,
-                    updated,
-                    unchanged,
-                    ...(message ? { message } : {}),
-                  }),
-                )
-              } else if (o.error)
+              // one summary object per batch (DESIGN: batchId, source, rows, accepted, rejected, seconds, …)
+              if (o.summary) console.log(JSON.stringify(o.summary))
+              else if (o.error)
                 console.log(
                   JSON.stringify({
                     file: o.file,
