@@ -33,6 +33,8 @@ export interface IngestOptions {
   sheet?: string | number
   /** the API client that sent the file, kept with the batch (it alone may read the refused rows) */
   uploadedBy?: string
+  /** called with the resolved source before anything is written; throws to refuse (an upload right) */
+  authorize?: (source: string) => void
   /** called every few thousand rows: rows so far and, where the reader knows, the share of the file read */
   onProgress?: (p: { file: string; rows: number; fraction?: number }) => void
 }
@@ -161,6 +163,7 @@ const loadTable = async (
     head.map((r) => r.cells),
     opts,
   )
+  opts.authorize?.(mapping.source)
   const headerRow = head[match.rowIndex]!
   const mapper = new RowMapper(headerRow.cells, match, {
     defaultDistrict: opts.defaultDistrict,

@@ -5,7 +5,6 @@ import { clientOf } from '../../plugins/app/auth.ts'
 import { assertCan } from '../../policy/index.ts'
 import { jsonSchema } from '../../schema.ts'
 import { receiveUpload } from '../../uploads/receive-upload.ts'
-import { resolveSource } from '../../uploads/resolve-source.ts'
 import { UploadAnswer, UploadBody } from './schemas.ts'
 
 export interface UploadRouteOptions {
@@ -33,14 +32,14 @@ export const uploadRoute = async (app: FastifyInstance, opts: UploadRouteOptions
         throw new SanshiError('SANSHI401', `client ${client.id} uploads no sources`)
       const upload = await receiveUpload(request, opts.maxUploadBytes)
       try {
-        const source = await resolveSource(
-          upload.path,
-          upload.fileName,
-          upload.fields.source,
-          app.ingest.mappings,
-        )
-        assertCan(client, 'upload', { source })
-        const s = await ingestFile(app.db, upload.path, { ...app.ingest, source, uploadedBy: client.id })
+        // the source is worked out as any ingest does (field, file name, headers); the right to upload
+        // it is checked before anything is written
+        const s = await ingestFile(app.db, upload.path, {
+          ...app.ingest,
+          source: upload.fields.source,
+          uploadedBy: client.id,
+          authorize: (source) => assertCan(client, 'upload', { source }),
+        })
         request.log.info(
           { batchId: s.batchId, source: s.source, status: s.status, rows: s.rows },
           'batch uploaded',
