@@ -1,6 +1,7 @@
 import type { Mention } from '../../schemas/mentions.ts'
 import type { Problem } from '../../schemas/problem.ts'
 import { CopyBuffer, type Database, type JsonText, type Tx } from '../db/index.ts'
+import { KnownRecords } from './known-records.ts'
 import {
   HOUSE_COLUMNS,
   type MentionSink,
@@ -17,12 +18,6 @@ export interface AcceptedRecord {
   problems: Problem[]
   rowHash: string
   mentions: Mention[]
-}
-
-interface Known {
-  id: number
-  hash: string
-  version: number
 }
 
 type Encode = (row: unknown[]) => string
@@ -92,19 +87,12 @@ export class BatchWriter {
     private readonly tx: Tx,
     private readonly batchId: string,
     private readonly source: string,
-    private readonly known: Map<string, Known>,
+    private readonly known: KnownRecords,
     private readonly encode: { records: Encode; persons: Encode; houses: Encode; units: Encode },
   ) {}
 
   static async open(db: Database, tx: Tx, batchId: string, source: string): Promise<BatchWriter> {
-    const rows = await tx.query<{
-      record_id: string
-      id: string | number
-      row_hash: string
-      version: number
-    }>('SELECT record_id, id, row_hash, version FROM source_records WHERE source = $1', [source])
-    const known = new Map<string, Known>()
-    for (const r of rows) known.set(r.record_id, { id: Number(r.id), hash: r.row_hash, version: r.version })
+    const known = await KnownRecords.load(tx, source)
     const encode = {
       records: await db.copyEncoder(tx, 'source_records', RECORD_COLUMNS),
       persons: await db.copyEncoder(tx, 'source_persons', PERSON_COLUMNS),
@@ -121,8 +109,10 @@ export class BatchWriter {
    * and reading runs ahead of writing by at most one chunk; otherwise nothing to await.
    */
   add(r: AcceptedRecord): Promise<void> | undefined {
-    const k = this.known.get(r.recordId)
-    if (k && k.hash === r.rowHash) {
+    // a record id comes once per batch (repeats are refused before the writer), so what is known of
+    // it is what earlier batches left
+    const k = this.known.get(r.recordId, r.rowHash)
+    if (k?.same) {
       this.unchanged++
       return undefined
     }
@@ -132,14 +122,11 @@ export class BatchWriter {
       const reserved = this.ids.pop()
       if (reserved === undefined) throw new Error('BatchWriter: no reserved ids left (internal error)')
       id = reserved
-      // not remembered: a record id comes once per batch (repeats are refused before the writer)
       chunk.records.append(this.encode.records(this.recordRow(id, r, 1)))
       this.inserted++
     } else {
       id = k.id
-      k.hash = r.rowHash
-      k.version += 1
-      chunk.changed.append(this.encode.records(this.recordRow(id, r, k.version)))
+      chunk.changed.append(this.encode.records(this.recordRow(id, r, k.version + 1)))
       chunk.changedIds.push(id)
       this.updated++
     }
