@@ -143,6 +143,16 @@ export class BatchWriter {
     })
   }
 
+  /**
+   * Takes a row whose record is stored with this very content: nothing to write. Returns false when
+   * the record is new or changed, and the caller maps the row and adds it.
+   */
+  skipIfUnchanged(recordId: string, rowHash: string): boolean {
+    if (!this.known.get(recordId, rowHash)?.same) return false
+    this.unchanged++
+    return true
+  }
+
   /** Waits for the chunk in flight, if any, to end, whatever its outcome: before a rollback. */
   async settle(): Promise<void> {
     await this.flushing.catch(() => {})

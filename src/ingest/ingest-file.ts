@@ -253,11 +253,22 @@ const loadTable = async (
       for (const raw of batch) {
         if (RowMapper.isEmpty(raw.cells)) continue
         summary.rows++
-        const mapped = mapper.map(raw)
+        if (summary.rows % 5000 === 0)
+          opts.onProgress?.({ file, rows: summary.rows, fraction: table.progress?.() })
+        const record = mapper.rawRecord(raw.cells)
+        // the monthly re-export repeats most records unchanged: those skip mapping and normalising
+        const quickId = mapper.recordIdOf(raw)
+        const quickEarlier = quickId === null ? undefined : firstSeen.check(quickId, raw.row, record.hash)
+        if (quickId !== null && !quickEarlier && writer.skipIfUnchanged(quickId, record.hash)) {
+          summary.accepted++
+          continue
+        }
+        const mapped = mapper.map(raw, record)
         const hash = mapped.hash
         const recordId = mapped.values.get('record_id') as string | undefined
         if (recordId !== undefined) {
-          const earlier = firstSeen.check(recordId, raw.row, hash)
+          // checked once per row: a second check would find the row's own first sighting
+          const earlier = recordId === quickId ? quickEarlier : firstSeen.check(recordId, raw.row, hash)
           if (earlier) {
             mapped.problems.push({
               row: raw.row,
@@ -293,8 +304,6 @@ const loadTable = async (
           })
           if (wait) await wait
         }
-        if (summary.rows % 5000 === 0)
-          opts.onProgress?.({ file, rows: summary.rows, fraction: table.progress?.() })
       }
     await writer.finish()
     opts.onProgress?.({ file, rows: summary.rows, fraction: 1 })

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { ColumnBinding, HeaderMatch } from '../../connectors/index.ts'
 import type { Problem } from '../../schemas/problem.ts'
-import { isBlank } from '../normalize/text.ts'
+import { cleanText, isBlank } from '../normalize/text.ts'
 import { type ParseContext, parseValue } from './parse-value.ts'
 import type { RawRow } from './read/index.ts'
 
@@ -46,6 +46,7 @@ export class RowMapper {
   private readonly jsonKeys: string[]
   /** column indices in header order, for the row hash */
   private readonly hashOrder: number[]
+  private readonly recordIdBinding: ColumnBinding | undefined
 
   constructor(
     headerCells: readonly string[],
@@ -56,6 +57,7 @@ export class RowMapper {
     this.bindings = match.bindings
     this.headerByField = new Map(match.bindings.map((b) => [b.column.field, b.header]))
     this.jsonKeys = this.headers.map((h) => `${JSON.stringify(h)}:`)
+    this.recordIdBinding = match.bindings.find((b) => b.column.field === 'record_id')
     this.hashOrder = this.headers
       .map((_, i) => i)
       .sort((a, b) => (this.headers[a]! < this.headers[b]! ? -1 : 1))
@@ -66,7 +68,7 @@ export class RowMapper {
   }
 
   /** The raw record as JSON text and its hash, in one pass over the cells. */
-  private rawRecord(cells: readonly string[]): { rawJson: string; hash: string } {
+  rawRecord(cells: readonly string[]): { rawJson: string; hash: string } {
     let json = '{'
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i]!
@@ -95,9 +97,21 @@ export class RowMapper {
     return cells.every((c) => c.trim() === '')
   }
 
-  map(raw: RawRow): MappedRow {
+  /**
+   * The row's record id as its column gives it, without the rest of the mapping, or null when only
+   * the full mapping can tell (blank, unreadable or over-long): lets an unchanged row skip the work.
+   */
+  recordIdOf(raw: RawRow): string | null {
+    const binding = this.recordIdBinding
+    if (!binding || raw.badColumns?.includes(binding.index)) return null
+    const cell = raw.cells[binding.index]
+    if (cell === undefined || cell.length > binding.column.maxLength) return null
+    return cleanText(unescapeFormulaGuard(cell))
+  }
+
+  map(raw: RawRow, record = this.rawRecord(raw.cells)): MappedRow {
     const { cells, row } = raw
-    const { rawJson, hash } = this.rawRecord(cells)
+    const { rawJson, hash } = record
 
     const values = new Map<string, unknown>()
     const problems: Problem[] = []

@@ -431,6 +431,36 @@ forEachDatabase('ingestFile', (getDb) => {
     ])
   })
 
+  it('skips an unchanged record of an earlier batch, and still refuses its repeat', async () => {
+    const db = getDb()
+    const first = dir.file('police.hukou-skip-first.csv')
+    await writeText(first, csvText([HUKOU_HEADER, ['K-01', '郑一', '男', ID_A, '贡院街12号', '']]))
+    await ingest(db, first)
+    const path = dir.file('police.hukou-skip-second.csv')
+    await writeText(
+      path,
+      csvText([
+        HUKOU_HEADER,
+        ['K-01', '郑一', '男', ID_A, '贡院街12号', ''], // 2: as stored: skipped
+        ['K-01', '郑一', '男', ID_A, '贡院街12号', ''], // 3: a repeat of row 2
+        ['K-02', '郑二', '女', ID_B, '贡院街12号', ''], // 4: new
+      ]),
+    )
+    const summary = await ingest(db, path, { maxRefusedShare: 1 })
+    expect(summary).toMatchObject({
+      rows: 3,
+      accepted: 2,
+      rejected: 1,
+      inserted: 1,
+      unchanged: 1,
+      updated: 0,
+    })
+    const refused = await refusedOf(db, summary.batchId)
+    expect(refused.map((r) => [r.row_number, r.problems])).toEqual([
+      [3, [{ column: null, code: 'DUPLICATE_ROW', severity: 'error', detail: '2' }]],
+    ])
+  })
+
   it('treats an identical file again as a no-op, whatever its name', async () => {
     const db = getDb()
     const rows = [HUKOU_HEADER, ['S-01', '王伟', '男', ID_A, '贡院街12号3栋301', '13800138000']]
