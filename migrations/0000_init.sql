@@ -12,7 +12,8 @@ CREATE TABLE "api_keys" (
 	"key_hash" text PRIMARY KEY NOT NULL,
 	"client_id" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"revoked_at" timestamp with time zone
+	"revoked_at" timestamp with time zone,
+	"label" text
 );
 --> statement-breakpoint
 CREATE TABLE "batches" (

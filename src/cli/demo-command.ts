@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { type FixtureManifest, generateFixtures } from '../../fixtures/generator/index.ts'
 import { loadClients } from '../api/policy/index.ts'
-import { createApiKey } from '../api/repositories/api-keys-repository.ts'
+import { createApiKey, revokeApiKeys } from '../api/repositories/api-keys-repository.ts'
 import { startServer, untilStopped } from '../api/server.ts'
 import { type Config, databaseUrl } from '../config.ts'
 import { ingestPaths, type PathOutcome } from '../ingest/index.ts'
@@ -88,9 +88,11 @@ export const registerDemo = (program: Command): void => {
         })
         printOutcomes(outcomes)
 
+        // the previous demo's keys go: full-rights keys must not pile up run after run
+        await revokeApiKeys(db, { label: 'demo' })
         const keys: Array<[string, string]> = []
         for (const client of clients.clients)
-          keys.push([client.id, await createApiKey(db, clients, client.id)])
+          keys.push([client.id, await createApiKey(db, clients, client.id, 'demo')])
         console.log('\nDemo keys (client → key); only their hashes are stored:')
         for (const [id, key] of keys) console.log(`  ${pad(id, 9)}${key}`)
 

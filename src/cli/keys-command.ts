@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { loadClients } from '../api/policy/index.ts'
-import { createApiKey } from '../api/repositories/api-keys-repository.ts'
+import { createApiKey, revokeApiKeys } from '../api/repositories/api-keys-repository.ts'
 import { config, type GlobalOptions, openDb } from './context.ts'
 
 export const registerKeys = (program: Command): void => {
@@ -23,6 +23,21 @@ export const registerKeys = (program: Command): void => {
           )
           console.log(key)
         }
+      } finally {
+        await db.close()
+      }
+    })
+  keys
+    .command('revoke')
+    .description("revoke every live key of a client (a leaked key, a department's new clerk)")
+    .requiredOption('--client <id>', 'client id, e.g. police')
+    .action(async (_f: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<GlobalOptions & { client: string }>()
+      const db = await openDb(flags)
+      try {
+        const n = await revokeApiKeys(db, { clientId: flags.client })
+        if (flags.json) console.log(JSON.stringify({ client: flags.client, revoked: n }))
+        else console.log(`${n} key(s) of client ${flags.client} revoked`)
       } finally {
         await db.close()
       }

@@ -1,5 +1,10 @@
 import { expect, it } from 'vitest'
-import { clientForKey, createApiKey, hashKey } from '../../src/api/repositories/api-keys-repository.ts'
+import {
+  clientForKey,
+  createApiKey,
+  hashKey,
+  revokeApiKeys,
+} from '../../src/api/repositories/api-keys-repository.ts'
 import { isSanshiError } from '../../src/errors.ts'
 import { forEachDatabase } from '../support/databases.ts'
 import { clients } from './support.ts'
@@ -26,5 +31,18 @@ forEachDatabase('api keys', (getDb) => {
     const key = await createApiKey(getDb(), clients, 'urban')
     await getDb().query('UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1', [hashKey(key)])
     expect(await clientForKey(getDb(), clients, key)).toBeNull()
+  })
+
+  it('revokes a client’s keys, or only the demo’s', async () => {
+    const mine = await createApiKey(getDb(), clients, 'market')
+    const demo = await createApiKey(getDb(), clients, 'market', 'demo')
+    const otherDemo = await createApiKey(getDb(), clients, 'civil', 'demo')
+    expect(await revokeApiKeys(getDb(), { label: 'demo' })).toBe(2)
+    expect((await clientForKey(getDb(), clients, mine))?.id).toBe('market')
+    expect(await clientForKey(getDb(), clients, demo)).toBeNull()
+    expect(await clientForKey(getDb(), clients, otherDemo)).toBeNull()
+    expect(await revokeApiKeys(getDb(), { clientId: 'market' })).toBe(1)
+    expect(await clientForKey(getDb(), clients, mine)).toBeNull()
+    expect(await revokeApiKeys(getDb(), { clientId: 'market' })).toBe(0)
   })
 })

@@ -17,6 +17,7 @@ export const createApiKey = async (
   db: Database,
   clients: ClientRegistry,
   clientId: string,
+  label: string | null = null,
 ): Promise<string> => {
   if (!clients.get(clientId))
     throw new SanshiError(
@@ -25,8 +26,28 @@ export const createApiKey = async (
       { file: clients.file },
     )
   const key = mintKey()
-  await db.query('INSERT INTO api_keys (key_hash, client_id) VALUES ($1, $2)', [hashKey(key), clientId])
+  await db.query('INSERT INTO api_keys (key_hash, client_id, label) VALUES ($1, $2, $3)', [
+    hashKey(key),
+    clientId,
+    label,
+  ])
   return key
+}
+
+/** Revokes a client's keys (all of them, or those with a label); returns how many were live. */
+export const revokeApiKeys = async (
+  db: Database,
+  filter: { clientId?: string; label?: string },
+): Promise<number> => {
+  const rows = await db.query<{ n: number }>(
+    `WITH revoked AS (
+       UPDATE api_keys SET revoked_at = now()
+       WHERE revoked_at IS NULL AND ($1::text IS NULL OR client_id = $1) AND ($2::text IS NULL OR label = $2)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM revoked`,
+    [filter.clientId ?? null, filter.label ?? null],
+  )
+  return rows[0]?.n ?? 0
 }
 
 /**

@@ -24,6 +24,8 @@ export const apiKeys = pgTable(
     clientId: text('client_id').notNull(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     revokedAt: timestamptz('revoked_at'),
+    /** what minted it: 'demo' keys are revoked when the demo mints new ones */
+    label: text('label'),
   },
   (t) => [index('api_keys_client_idx').on(t.clientId)],
 )
