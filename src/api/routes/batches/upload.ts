@@ -4,6 +4,7 @@ import { ingestFile } from '../../../ingest/index.ts'
 import { clientOf } from '../../plugins/app/auth.ts'
 import { assertCan } from '../../policy/index.ts'
 import { jsonSchema } from '../../schema.ts'
+import { oneAtATime } from '../../uploads/one-at-a-time.ts'
 import { receiveUpload } from '../../uploads/receive-upload.ts'
 import { UploadAnswer, UploadBody } from './schemas.ts'
 
@@ -13,6 +14,7 @@ export interface UploadRouteOptions {
 
 /** The clerk's upload: one file in, its batch summary back at once. */
 export const uploadRoute = async (app: FastifyInstance, opts: UploadRouteOptions): Promise<void> => {
+  const queue = oneAtATime()
   app.post(
     '/batches',
     {
@@ -34,12 +36,14 @@ export const uploadRoute = async (app: FastifyInstance, opts: UploadRouteOptions
       try {
         // the source is worked out as any ingest does (field, file name, headers); the right to upload
         // it is checked before anything is written
-        const s = await ingestFile(app.db, upload.path, {
-          ...app.ingest,
-          source: upload.fields.source,
-          uploadedBy: client.id,
-          authorize: (source) => assertCan(client, 'upload', { source }),
-        })
+        const s = await queue(() =>
+          ingestFile(app.db, upload.path, {
+            ...app.ingest,
+            source: upload.fields.source,
+            uploadedBy: client.id,
+            authorize: (source) => assertCan(client, 'upload', { source }),
+          }),
+        )
         request.log.info(
           { batchId: s.batchId, source: s.source, status: s.status, rows: s.rows },
           'batch uploaded',
