@@ -38,6 +38,7 @@ export const ProblemCodes = {
     en: 'record id repeats row {detail} of this batch with other content',
   },
   FORMULA: { zh: '单元格含公式，已按文本保存', en: 'cell holds a formula; kept as text' },
+  GRID_OUTSIDE: { zh: '网格编码不在您负责的网格内', en: 'grid code is not one of the grids you serve' },
 } as const
 
 export type ProblemCode = keyof typeof ProblemCodes

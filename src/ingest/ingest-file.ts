@@ -35,6 +35,8 @@ export interface IngestOptions {
   uploadedBy?: string
   /** called with the resolved source before anything is written; throws to refuse (an upload right) */
   authorize?: (source: string) => void
+  /** the grids a grid worker's client serves: a row naming another grid (网格编码) is refused */
+  allowedGrids?: readonly string[]
   /** called every few thousand rows: rows so far and, where the reader knows, the share of the file read */
   onProgress?: (p: { file: string; rows: number; fraction?: number }) => void
 }
@@ -249,6 +251,7 @@ const loadTable = async (
     openWriter = writer
     opts.onProgress?.({ file, rows: 0, fraction: 0 })
     const firstSeen = new FirstSeen()
+    const allowedGrids = opts.allowedGrids ? new Set(opts.allowedGrids) : undefined
     for await (const batch of dataBatches())
       for (const raw of batch) {
         if (RowMapper.isEmpty(raw.cells)) continue
@@ -279,6 +282,16 @@ const loadTable = async (
             })
             mapped.refused = true
           }
+        }
+        const grid = mapped.values.get('grid_code')
+        if (allowedGrids && typeof grid === 'string' && !allowedGrids.has(grid)) {
+          mapped.problems.push({
+            row: raw.row,
+            column: mapper.headerOf('grid_code') ?? null,
+            code: 'GRID_OUTSIDE',
+            severity: 'error',
+          })
+          mapped.refused = true
         }
         if (mapped.refused) {
           summary.rejected++

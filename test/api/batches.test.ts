@@ -185,6 +185,30 @@ forEachDatabase('batches API', (getDb, kind) => {
     expect(last[0]!.reason).toBe('clerk fixes March')
   })
 
+  it('refuses a grid worker’s rows of grids it does not serve', async () => {
+    const csv = [
+      '记录编号,网格编码,姓名,身份证号,联系电话,房屋地址,人员类型,走访日期',
+      'GV-1,320104001001-01,周一,,,秦淮区应天大街9号1号楼201室,户籍,2024-03-01',
+      'GV-2,320104009009-09,周二,,,秦淮区应天大街9号1号楼202室,户籍,2024-03-01',
+    ].join('\n')
+    const res = await upload('grid', 'grid.visit-march.csv', csv, { source: 'grid.visit' })
+    expect(res.statusCode).toBe(201)
+    expect(res.json()).toMatchObject({ rows: 2, accepted: 1, rejected: 1 })
+    const detail = await t.app.inject({
+      url: `/v1/batches/${res.json().batchId}?lang=en`,
+      headers: bearer(t.keys.grid!),
+    })
+    expect(detail.json().refused.problems).toEqual([
+      {
+        row: 3,
+        column: '网格编码',
+        code: 'GRID_OUTSIDE',
+        severity: 'error',
+        message: 'grid code is not one of the grids you serve',
+      },
+    ])
+  })
+
   it('lists batches with a cursor', async () => {
     const first = await t.app.inject({ url: '/v1/batches?limit=1', headers: bearer(t.keys.police!) })
     expect(first.statusCode).toBe(200)

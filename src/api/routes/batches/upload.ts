@@ -42,6 +42,8 @@ export const uploadRoute = async (app: FastifyInstance, opts: UploadRouteOptions
             source: upload.fields.source,
             uploadedBy: client.id,
             authorize: (source) => assertCan(client, 'upload', { source }),
+            // a client that sees only some grids may only send records of those grids
+            allowedGrids: client.person.rows === 'grids' ? client.grids : undefined,
           }),
         )
         request.log.info(
