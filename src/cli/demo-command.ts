@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { type FixtureManifest, generateFixtures } from '../../fixtures/generator/index.ts'
 import { loadClients } from '../api/policy/index.ts'
@@ -63,7 +63,7 @@ export const registerDemo = (program: Command): void => {
     .option('--port <port>', 'port to serve on (default: PORT, else 3000)')
     .option('--host <host>', 'address to serve on (default: HOST, else 127.0.0.1)')
     .option('--persons <n>', 'persons in the synthetic district', '2000')
-    .option('--fixtures <dir>', 'where the district files go (default: <data dir>/demo-fixtures)')
+    .option('--fixtures <dir>', 'where the district files go (default: demo-fixtures beside the data folder)')
     .action(async (_f: unknown, cmd: Command) => {
       const flags = cmd.optsWithGlobals<DemoFlags>()
       const cfg = config()
@@ -75,7 +75,10 @@ export const registerDemo = (program: Command): void => {
       const db = await openDb(flags, cfg)
       try {
         console.log(`database: ${db.kind}${url.startsWith('file:') ? ` in ${dataDir(cfg, url)}` : ''}`)
-        const out = flags.fixtures ? resolve(flags.fixtures) : join(dataDir(cfg, url), 'demo-fixtures')
+        // beside the database's folder, not in it: PGlite owns that folder
+        const out = flags.fixtures
+          ? resolve(flags.fixtures)
+          : join(dirname(dataDir(cfg, url)), 'demo-fixtures')
         const manifest = await fixturesFor(out, persons, cfg.SANSHI_DISTRICT)
         console.log(
           `district ${manifest.district}: ${manifest.persons} persons, ${manifest.files.length} department files in ${out}`,
