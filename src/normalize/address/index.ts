@@ -18,6 +18,12 @@ export { communitiesOf, divisionName, findDivision, streetsOf } from './division
 
 export interface AddressContext {
   defaultDistrict?: string // 6-digit code of the hub's district, assumed when the text names none
+  /**
+   * Resolve communities (社区/村) of districts other than defaultDistrict too. Off by default: a
+   * migrant's hukou names one of 3,000 districts, and reading each one's communities from the
+   * division list cost a police.floating load a quarter of its time for a level the hub never uses.
+   */
+  communitiesOutside?: boolean
 }
 
 export const MAX_ADDRESS_LENGTH = 200
@@ -58,7 +64,10 @@ export function parseAddress(raw: string, ctx: AddressContext = {}): Normalized<
   // The hub's district is assumed unless the text named a division off its line of descent.
   const assumesDefault = def !== undefined && (code === null ? !upper.named : related(code, def))
   const scope = code && code.length >= 6 ? code : assumesDefault ? def : null
-  const community = scope ? matchCommunity(text, pos, scope.length > 9 ? scope.slice(0, 9) : scope) : null
+  const inHub =
+    def === undefined || ctx.communitiesOutside === true || (scope !== null && related(scope, def))
+  const community =
+    scope && inHub ? matchCommunity(text, pos, scope.length > 9 ? scope.slice(0, 9) : scope) : null
   if (community) {
     code = community.code
     pos = community.end

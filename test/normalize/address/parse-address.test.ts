@@ -265,3 +265,16 @@ describe('parseAddress: traditional characters', () => {
     expect(trad.value?.raw).toBe('秦淮區貢院街12號3棟301室')
   })
 })
+
+describe('parseAddress: communities outside the hub’s district', () => {
+  const text = '北京市东城区东华门街道多福巷社区银闸胡同5号'
+  it('stops at the street unless asked', () => {
+    const a = parseAddress(text, { defaultDistrict: '320104' }).value
+    expect(a?.streetCode).toBe('110101001')
+    expect(a?.communityCode).toBeNull()
+  })
+  it('resolves the community when asked', () => {
+    const a = parseAddress(text, { defaultDistrict: '320104', communitiesOutside: true }).value
+    expect(a?.communityCode).toBe('110101001001')
+  })
+})
