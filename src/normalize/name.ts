@@ -13,6 +13,7 @@ const MAX_ORG_NAME = 100
 type Converter = (text: string) => string
 let converter: Converter | null = null
 let traditionalChars: Set<string> | null = null
+let traditionalFlags: Uint8Array | null = null
 
 /** Every string in an OpenCC dictionary group, as `key value|key value` text. */
 const dictTexts = (groups: readonly (readonly (string | readonly (readonly [string, string])[])[])[]) =>
@@ -24,8 +25,9 @@ const dictTexts = (groups: readonly (readonly (string | readonly (readonly [stri
  * OpenCC is slow (a trie walk per string), so it only runs on strings holding a character it would
  * change. That set is built once: every character of a dictionary key that converts to something else.
  */
-const setUp = (): { convert: Converter; trad: Set<string> } => {
-  if (converter && traditionalChars) return { convert: converter, trad: traditionalChars }
+const setUp = (): { convert: Converter; trad: Set<string>; flags: Uint8Array } => {
+  if (converter && traditionalChars && traditionalFlags)
+    return { convert: converter, trad: traditionalChars, flags: traditionalFlags }
   const convert = OpenCC.Converter({ from: 'hk', to: 'cn' })
   const candidates = new Set<string>()
   for (const text of dictTexts([...(OpenCC.Locale.from.hk ?? []), ...(OpenCC.Locale.to.cn ?? [])])) {
@@ -36,9 +38,31 @@ const setUp = (): { convert: Converter; trad: Set<string> } => {
   }
   const trad = new Set<string>()
   for (const ch of candidates) if (convert(ch) !== ch) trad.add(ch)
+  // one byte per UTF-16 unit, so the scan of every address and name is an array lookup:
+  // 1 = a traditional character, 2 = a high surrogate (its code point is looked up in the set)
+  const flags = new Uint8Array(0x10000)
+  for (let c = 0xd800; c <= 0xdbff; c++) flags[c] = 2
+  for (const ch of trad) {
+    const cp = ch.codePointAt(0)!
+    if (cp < 0x10000) flags[cp] = 1
+  }
   converter = convert
   traditionalChars = trad
-  return { convert, trad }
+  traditionalFlags = flags
+  return { convert, trad, flags }
+}
+
+const hasTraditionalChar = (s: string, trad: Set<string>, flags: Uint8Array): boolean => {
+  for (let i = 0; i < s.length; i++) {
+    const f = flags[s.charCodeAt(i)]
+    if (f === 1) return true
+    if (f === 2) {
+      const cp = s.codePointAt(i)!
+      if (trad.has(String.fromCodePoint(cp))) return true
+      i++
+    }
+  }
+  return false
 }
 
 // Bounded LRU of converted strings: the same traditional names recur down a file.
@@ -47,15 +71,8 @@ const converted = new Map<string, string>()
 
 /** Traditional → simplified; strings without a traditional character are returned as they are. */
 export const toSimplified = (s: string): string => {
-  const { convert, trad } = setUp()
-  let hasTraditional = false
-  for (const ch of s) {
-    if (trad.has(ch)) {
-      hasTraditional = true
-      break
-    }
-  }
-  if (!hasTraditional) return s
+  const { convert, trad, flags } = setUp()
+  if (!hasTraditionalChar(s, trad, flags)) return s
   const hit = converted.get(s)
   if (hit !== undefined) {
     converted.delete(s) // re-insert: Map order is recency order
