@@ -58,8 +58,8 @@ const emptyChunk = (): Chunk => ({
   units: new CopyBuffer(1 << 16),
 })
 
-/** Strips the column names of per-row problems to what the table keeps (no row: it is the record's own). */
-const storedProblems = (problems: Problem[]): unknown[] =>
+/** A row's problems as the tables keep them: without the row number, which is the record's own. */
+export const storedProblems = (problems: Problem[]): unknown[] =>
   problems.map(({ column, code, severity, detail }) => ({ column, code, severity, detail }))
 
 /**

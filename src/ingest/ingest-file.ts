@@ -9,12 +9,11 @@ import {
   type Mapping,
   sourceFromFileName,
 } from '../../connectors/index.ts'
-import type { Problem } from '../../schemas/problem.ts'
 import { type Database, JsonText, type Tx } from '../db/index.ts'
 import { SanshiError } from '../errors.ts'
 import { ulid } from '../ids.ts'
 import { assembleMentions } from './assemble.ts'
-import { BatchWriter } from './batch-writer.ts'
+import { BatchWriter, storedProblems } from './batch-writer.ts'
 import { compactValues } from './compact.ts'
 import { FirstSeen } from './first-seen.ts'
 import { RowMapper } from './map-row.ts'
@@ -367,13 +366,7 @@ const storeRefused = async (db: Database, tx: Tx, batchId: string, spool: Refuse
   if (spool.count === 0) return
   async function* rows(): AsyncIterable<unknown[]> {
     for await (const r of spool.rows()) {
-      const problems = r.problems.map(({ column, code, severity, detail }: Problem) => ({
-        column,
-        code,
-        severity,
-        detail,
-      }))
-      yield [batchId, r.row, r.recordId, new JsonText(r.rawJson), problems]
+      yield [batchId, r.row, r.recordId, new JsonText(r.rawJson), storedProblems(r.problems)]
     }
   }
   await db.copyInto(tx, 'refused_rows', ['batch_id', 'row_number', 'record_id', 'raw', 'problems'], rows())
