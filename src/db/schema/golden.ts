@@ -1,5 +1,6 @@
 import {
   bigint,
+  boolean,
   bigserial,
   doublePrecision,
   index,
@@ -46,6 +47,7 @@ export const houses = pgTable(
     id: text('id').primaryKey(),
     addressId: bigint('address_id', { mode: 'number' }).references(() => addresses.id),
     key: text('key').notNull(),
+    partial: boolean('partial').notNull().default(false), // only the building is known, not the room
     usage: text('usage'),
     ownerPersonId: text('owner_person_id'),
     gridCode: text('grid_code'),

@@ -1,5 +1,6 @@
 import {
   bigint,
+  boolean,
   bigserial,
   doublePrecision,
   index,
@@ -108,4 +109,40 @@ export const stewardDecisions = pgTable(
     undoneAt: timestamptz('undone_at'),
   },
   (t) => [index('steward_decisions_at_idx').on(t.at)],
+)
+
+/**
+ * Trained models, one row per version: the settings that made it and the fitted parameters (m, u, λ,
+ * term frequencies). The active one scores incremental batches, so they agree with the last full run.
+ */
+export const matchModels = pgTable(
+  'match_models',
+  {
+    version: text('version').primaryKey(),
+    entityType: entityType(),
+    settingsVersion: text('settings_version').notNull(),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
+    params: jsonb('params').$type<Record<string, unknown>>().notNull(),
+    trainedAt: timestamptz('trained_at').notNull().defaultNow(),
+    active: boolean('active').notNull().default(false),
+  },
+  (t) => [index('match_models_active_idx').on(t.entityType, t.active)],
+)
+
+/**
+ * The matcher's own blocking keys (hashed to 64 bits), so an incremental batch finds its candidates
+ * by index without the mention tables carrying one index per rule (docs/adr/0001-mention-indexes.md).
+ */
+export const matchKeys = pgTable(
+  'match_keys',
+  {
+    entityType: entityType(),
+    keyHash: bigint('key_hash', { mode: 'bigint' }).notNull(),
+    sourceRecordId: sourceRecordRef('source_record_id').notNull(),
+    role: text('role').notNull(),
+  },
+  (t) => [
+    index('match_keys_hash_idx').on(t.entityType, t.keyHash),
+    index('match_keys_record_idx').on(t.sourceRecordId),
+  ],
 )
