@@ -1,8 +1,11 @@
 import { Command } from 'commander'
 import { registerDemo } from './cli/demo-command.ts'
+import { registerEval } from './cli/eval-command.ts'
+import { registerExport } from './cli/export-command.ts'
 import { registerFixtures } from './cli/fixtures-command.ts'
 import { registerIngest } from './cli/ingest-command.ts'
 import { registerKeys } from './cli/keys-command.ts'
+import { registerMatch } from './cli/match-command.ts'
 import { registerMigrate } from './cli/migrate-command.ts'
 import { registerRefused } from './cli/refused-command.ts'
 import { registerServe } from './cli/serve-command.ts'
@@ -21,7 +24,10 @@ const program = new Command('sanshi')
 registerMigrate(program)
 registerFixtures(program)
 registerIngest(program)
+registerMatch(program)
 registerRefused(program)
+registerExport(program)
+registerEval(program)
 registerKeys(program)
 registerServe(program)
 registerDemo(program)

@@ -19,6 +19,7 @@ export const ErrorCodes = {
   SANSHI210: { status: 422, title: 'Encoding not recognised' },
   SANSHI211: { status: 408, title: 'Reading the file took too long' },
   SANSHI301: { status: 409, title: 'Record already merged' },
+  SANSHI302: { status: 422, title: 'Ground truth file refused' },
   SANSHI401: { status: 403, title: 'Outside your scope' },
   SANSHI402: { status: 401, title: 'Missing or unknown key' },
   SANSHI404: { status: 404, title: 'Not found' },

@@ -43,6 +43,14 @@ export interface BlockingResult {
   stats: BlockingStats[]
 }
 
+/** Each rule's keys for one record, deduplicated: what match_keys stores for the incremental path. */
+export function keysOf<R>(r: R, rule: BlockingRule<R>): string[] {
+  const k = rule.keys(r)
+  if (k === null) return []
+  if (typeof k === 'string') return [k]
+  return [...new Set(k)].filter((x): x is string => x !== null)
+}
+
 /**
  * Candidate pairs under every rule. `only`, when given, keeps pairs with at least one record it
  * accepts: the incremental path blocks new records against everything without pairing old with old.
@@ -52,6 +60,8 @@ export function candidatePairs<R>(
   rules: readonly BlockingRule<R>[],
   maxBlock: number,
   only?: (i: number) => boolean,
+  /** Keys known to be oversized in the whole register though only some of their records are here. */
+  oversized?: (rule: string, key: string) => boolean,
 ): BlockingResult {
   if (records.length > MAX_RECORDS) throw new Error(`blocking takes at most ${MAX_RECORDS} records at once`)
   const out = new PairBuffer()
@@ -65,9 +75,9 @@ export function candidatePairs<R>(
       else for (const key of new Set(k)) if (key !== null) add(blocks, key, i)
     }
     const s: BlockingStats = { rule: rule.name, blocks: 0, pairs: 0, oversized: 0 }
-    for (const members of blocks.values()) {
+    for (const [key, members] of blocks) {
       if (members.length < 2) continue
-      if (members.length > maxBlock) {
+      if (members.length > maxBlock || oversized?.(rule.name, key)) {
         s.oversized++
         continue
       }
@@ -87,7 +97,8 @@ export function candidatePairs<R>(
   }
   const sorted = out.data.subarray(0, out.length).sort()
   let n = 0
-  for (let k = 0; k < sorted.length; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) sorted[n++] = sorted[k] as number
+  for (let k = 0; k < sorted.length; k++)
+    if (k === 0 || sorted[k] !== sorted[k - 1]) sorted[n++] = sorted[k] as number
   return { pairs: sorted.slice(0, n), stats }
 }
 

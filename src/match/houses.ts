@@ -6,7 +6,7 @@
  * An address without a room stays at its building and is marked partial, never forced onto a room.
  */
 import type { Database } from '../db/types.ts'
-import { mentionPages, str } from './load.ts'
+import { mentionPages, recordFilter, str } from './load.ts'
 
 export interface HouseRecord {
   sourceRecordId: number
@@ -23,6 +23,22 @@ export interface HouseRecord {
   lng: number | null
   lat: number | null
   partial: boolean
+  /** The parsed parts as the record wrote them, for the golden address. */
+  parts: {
+    addressRaw: string | null
+    districtCode: string | null
+    streetCode: string | null
+    road: string | null
+    number: string | null
+    compound: string | null
+    building: string | null
+    unit: string | null
+    floor: string | null
+    room: string | null
+    depth: string | null
+    key: string | null
+    buildingKey: string | null
+  }
 }
 
 /** district|@compound → district|road|number, learnt by majority from addresses that give both. */
@@ -83,14 +99,22 @@ export const buildingOf = (key: string | null): string | null => {
   return head.endsWith('|') ? null : head
 }
 
-export async function loadHouses(db: Database, canon: AddressCanon): Promise<HouseRecord[]> {
+/** Every house mention, or only those of the given source records. */
+export async function loadHouses(
+  db: Database,
+  canon: AddressCanon,
+  records?: readonly number[],
+): Promise<HouseRecord[]> {
   const out: HouseRecord[] = []
-  const cols = `r.updated_at, m.key, m.division_code, m.community_code, m.usage, m.grid_code, m.lng, m.lat`
-  for await (const page of mentionPages(db, 'source_houses', cols)) {
+  const cols = `r.updated_at, m.key, m.building_key, m.division_code, m.community_code, m.usage, m.grid_code, m.lng,
+    m.lat, m.address_raw, m.district_code, m.street_code, m.road, m.number, m.compound, m.building, m.unit, m.floor,
+    m.room, m.depth`
+  for await (const page of mentionPages(db, 'source_houses', cols, recordFilter(records))) {
     for (const r of page) {
       const parsed = canon.key(str(r.key))
       // only a division recognised (or nothing): no dwelling to share, so the mention stands alone
-      const key = parsed === null || parsed.includes('|#') ? `!${String(r.source_record_id)}/${String(r.role)}` : parsed
+      const key =
+        parsed === null || parsed.includes('|#') ? `!${String(r.source_record_id)}/${String(r.role)}` : parsed
       out.push({
         sourceRecordId: Number(r.source_record_id),
         source: String(r.source),
@@ -106,6 +130,21 @@ export async function loadHouses(db: Database, canon: AddressCanon): Promise<Hou
         lng: r.lng === null ? null : Number(r.lng),
         lat: r.lat === null ? null : Number(r.lat),
         partial: isPartial(key),
+        parts: {
+          addressRaw: str(r.address_raw),
+          districtCode: str(r.district_code),
+          streetCode: str(r.street_code),
+          road: str(r.road),
+          number: str(r.number),
+          compound: str(r.compound),
+          building: str(r.building),
+          unit: str(r.unit),
+          floor: str(r.floor),
+          room: str(r.room),
+          depth: str(r.depth),
+          key: str(r.key),
+          buildingKey: str(r.building_key),
+        },
       })
     }
   }

@@ -122,7 +122,11 @@ export class Linker<R> {
         if (j >= i) j++
         const a = records[i] as R
         const b = records[j] as R
-        comparisons.forEach((c, k) => (counts[k] as number[])[c.level(a, b)]++)
+        comparisons.forEach((c, k) => {
+          const row = counts[k] as number[]
+          const l = c.level(a, b)
+          row[l] = (row[l] as number) + 1
+        })
       }
     }
     const u = estimateU(counts)
@@ -171,7 +175,11 @@ export class Linker<R> {
   }
 
   /** The weight of each comparison for one pair, and their sum with the prior: the explanation. */
-  explain(model: TrainedModel, a: R, b: R): { terms: { name: string; level: string; weight: number }[]; weight: number } {
+  explain(
+    model: TrainedModel,
+    a: R,
+    b: R,
+  ): { terms: { name: string; level: string; weight: number }[]; weight: number } {
     const table = levelWeights(model)
     const terms = this.spec.comparisons.map((c, k) => {
       const l = c.level(a, b)
@@ -193,8 +201,13 @@ export class Linker<R> {
   }
 
   /** Candidate pairs, optionally only those touching records `only` accepts. */
-  block(records: readonly R[], maxBlock: number, only?: (i: number) => boolean) {
-    return candidatePairs(records, this.spec.blocking, maxBlock, only)
+  block(
+    records: readonly R[],
+    maxBlock: number,
+    only?: (i: number) => boolean,
+    oversized?: (rule: string, key: string) => boolean,
+  ) {
+    return candidatePairs(records, this.spec.blocking, maxBlock, only, oversized)
   }
 
   score(model: TrainedModel, records: readonly R[], pairs: Float64Array): ScoredPairs {
@@ -229,7 +242,8 @@ export class Linker<R> {
       for (const k of tfComparisons) {
         const c = this.spec.comparisons[k] as Comparison<R>
         const l = levelOf(pattern, k)
-        if (l === c.tf?.level) w += this.termWeight(model, table, k, l, a) - ((table[k] as number[])[l] as number)
+        if (l === c.tf?.level)
+          w += this.termWeight(model, table, k, l, a) - ((table[k] as number[])[l] as number)
       }
       out.weights[x] = w
     }

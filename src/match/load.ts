@@ -37,5 +37,12 @@ export async function* mentionPages(
   }
 }
 
-export const str = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v))
+export const str = (v: unknown): string | null =>
+  v === null || v === undefined || v === '' ? null : String(v)
 export const strs = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [])
+
+/** Page options restricting a load to some source records (all when undefined). */
+export const recordFilter = (records?: readonly number[]): PageOptions =>
+  records === undefined
+    ? {}
+    : { where: 'm.source_record_id = any($3::bigint[])', params: [records.map(String)] }

@@ -24,7 +24,6 @@ export interface ModelParams {
   emIterations: number
 }
 
-
 export const packPattern = (levels: ArrayLike<number>): number => {
   let p = 0
   for (let c = levels.length - 1; c >= 0; c--) p = p * 16 + (levels[c] as number)
@@ -94,7 +93,8 @@ export function estimateM(
       matched += n * post
       for (let c = 0; c < levels.length; c++) {
         const l = levels[c] as number
-        if (l !== 0) (mNext[c] as number[])[l] += n * post
+        const row = mNext[c] as number[]
+        if (l !== 0) row[l] = (row[l] as number) + n * post
       }
     }
     const next = mNext.map((row) => {

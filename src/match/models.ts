@@ -16,7 +16,9 @@ export async function saveModel(
   settings: unknown,
   settingsVersion: string,
 ): Promise<void> {
-  await tx.query(`update match_models set active = false where entity_type = $1 and active`, [model.entityType])
+  await tx.query(`update match_models set active = false where entity_type = $1 and active`, [
+    model.entityType,
+  ])
   await tx.query(
     `insert into match_models (version, entity_type, settings_version, settings, params, active)
      values ($1, $2, $3, $4, $5, true)

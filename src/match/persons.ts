@@ -9,7 +9,7 @@ import type { BlockingRule } from './blocking.ts'
 import type { AddressCanon } from './houses.ts'
 import { buildingOf } from './houses.ts'
 import type { Comparison, EntitySpec, HardRule } from './linker.ts'
-import { mentionPages, str, strs } from './load.ts'
+import { mentionPages, recordFilter, str, strs } from './load.ts'
 import type { EntitySettings } from './settings.ts'
 import { editDistance, hamming } from './strings.ts'
 
@@ -49,12 +49,10 @@ const COLUMNS = `r.updated_at, m.name, m.name_pinyin, m.id_number, m.id_valid, m
 export async function loadPersons(
   db: Database,
   canon: AddressCanon,
-  where?: { sql: string; params: unknown[] },
+  records?: readonly number[],
 ): Promise<PersonRecord[]> {
   const out: PersonRecord[] = []
-  for await (const page of mentionPages(db, 'source_persons', COLUMNS, {
-    ...(where ? { where: where.sql, params: where.params } : {}),
-  })) {
+  for await (const page of mentionPages(db, 'source_persons', COLUMNS, recordFilter(records))) {
     for (const r of page) {
       const addressKey = canon.key(str(r.address_key))
       out.push({

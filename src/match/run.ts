@@ -1,25 +1,36 @@
 /**
- * A full match: every mention of every source record resolved to golden houses, units and persons,
- * from source records plus steward decisions alone, in that order (a person's context is the house
- * they own or the unit they run). Reads everything once, resolves in memory, and writes links, edges
- * and golden records in one transaction, so a reader sees the old world or the new.
+ * Matching runs: houses, then units, then persons (a person's context is the house they own or the
+ * unit they run), each resolved in memory and written in one transaction, so a reader sees the old
+ * world or the new.
+ *
+ * Full: every mention, from source records plus steward decisions alone.
+ * Incremental: the mentions not yet linked (or changed since), the mentions sharing a blocking key with
+ * them (found through match_keys), and every member of the golden records those touch. That
+ * neighbourhood goes through the very same resolution as a full run, with the same model and the
+ * register-wide block sizes, so both paths give the same clusters.
  */
 import type { Database, Tx } from '../db/types.ts'
 import { ulid } from '../ids.ts'
-import { pairLeft, pairRight } from './blocking.ts'
+import { type BlockingRule, keysOf, pairLeft, pairRight } from './blocking.ts'
+import { type GoldenCounts, type GoldenScope, writeGolden } from './golden.ts'
 import { assignIds, type IdAssignment } from './golden-ids.ts'
 import { AddressCanon, clusterHouses, type HouseRecord, loadHouses } from './houses.ts'
+import { KEY_COLUMNS, keyHash, keyRows, lookupKeys } from './keys.ts'
 import { type EntitySpec, Linker, type ScoredPairs, type TrainedModel } from './linker.ts'
 import { activeModel, saveModel } from './models.ts'
 import { loadPersons, type PersonRecord, personAnchor, personSpec } from './persons.ts'
-import { resolve, type Resolution } from './resolve.ts'
+import { resolve, type Resolution, type StewardEdge } from './resolve.ts'
 import { type EntitySettings, loadSettings, type MatchSettings, settingsVersion } from './settings.ts'
+import { loadSurvivorship, type Survivorship } from './survivorship/index.ts'
 import { attachByUniqueName, loadUnits, type UnitRecord, unitAnchor, unitSpec } from './units.ts'
 
 export interface MatchOptions {
   settings?: MatchSettings
-  /** Fit new models even when active ones exist for these settings. */
+  /** Rebuild everything instead of resolving what is new (forced when nothing was matched before). */
+  full?: boolean
+  /** Fit new models even when active ones exist for these settings (implies full). */
   retrain?: boolean
+  survivorship?: Survivorship
   log?: (line: string) => void
 }
 
@@ -34,13 +45,17 @@ export interface EntitySummary {
 }
 
 export interface MatchSummary {
+  mode: 'full' | 'incremental'
+  /** Mentions new or changed since the last match (all of them on a full run). */
+  changed: number
   person: EntitySummary
   house: EntitySummary
   unit: EntitySummary
+  golden: GoldenCounts
   seconds: { total: number; writing: number }
 }
 
-interface MentionRef {
+export interface MentionRef {
   sourceRecordId: number
   role: string
 }
@@ -56,100 +71,286 @@ export interface Resolved<R extends MentionRef> {
   model: TrainedModel | null
   freshModel: boolean
   settings: EntitySettings | null
+  rules: readonly BlockingRule<R>[]
   summary: EntitySummary
 }
 
 const clock = () => performance.now() / 1000
 const refOf = (r: MentionRef): string => `${r.sourceRecordId}/${r.role}`
+const HOUSE_RULE: BlockingRule<HouseRecord> = { name: 'key', keys: (r) => r.key }
+
 
 export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<MatchSummary> {
   const t0 = clock()
   const settings = opts.settings ?? loadSettings()
   const log = opts.log ?? (() => {})
+  const retrain = opts.retrain ?? false
+  const full = opts.full || retrain || !(await hasMatched(db))
+  const dirty = full ? null : await dirtyMentions(db)
+  const changed = dirty ? dirty.house.size + dirty.unit.size + dirty.person.size : -1
 
   let t = clock()
   const canon = await AddressCanon.learn(db)
-  const houseRecords = await loadHouses(db, canon)
-  const house = await resolveHouses(db, houseRecords, clock() - t)
+  // houses: the changed ones, and every mention already at their keys
+  let houseRecords = await loadHouses(db, canon, dirty ? [...dirty.house] : undefined)
+  if (dirty)
+    houseRecords = await widen(
+      db,
+      'house',
+      houseRecords,
+      [HOUSE_RULE],
+      dirty.house,
+      (ids) => loadHouses(db, canon, ids),
+      0,
+    )
+  const house = await resolveHouses(db, houseRecords, clock() - t, !dirty)
   log(`houses: ${house.records.length} mentions → ${house.groups.length} houses`)
 
   t = clock()
-  const unitRecords = await loadUnits(db, canon)
-  const unit = await resolveEntity(db, unitSpec(settings.unit), unitRecords, unitAnchor, settings.unit, 'U', {
-    retrain: opts.retrain ?? false,
+  const uSpec = unitSpec(settings.unit)
+  const unitHood = dirty
+    ? await neighbourhood(db, 'unit', dirty.unit, uSpec.blocking, settings.unit.maxBlockSize, (ids) =>
+        loadUnits(db, canon, ids),
+      )
+    : null
+  const unitRecords = unitHood ? unitHood.records : await loadUnits(db, canon)
+  const unit = await resolveEntity(db, uSpec, unitRecords, unitAnchor, settings.unit, 'U', {
+    retrain,
     loadSeconds: clock() - t,
     attach: attachByUniqueName,
+    oversized: unitHood?.oversized,
+    all: !dirty,
   })
   log(`units: ${unit.records.length} mentions → ${unit.groups.length} units`)
 
   t = clock()
-  const personRecords = await loadPersons(db, canon)
-  setContext(personRecords, house, unit)
-  const person = await resolveEntity(
-    db,
-    personSpec(settings.person),
-    personRecords,
-    personAnchor,
-    settings.person,
-    'P',
-    { retrain: opts.retrain ?? false, loadSeconds: clock() - t },
-  )
+  const pSpec = personSpec(settings.person)
+  const load = async (ids?: number[]) => {
+    const rs = await loadPersons(db, canon, ids)
+    await setContext(db, rs, house, unit)
+    return rs
+  }
+  const personHood = dirty
+    ? await neighbourhood(db, 'person', dirty.person, pSpec.blocking, settings.person.maxBlockSize, load)
+    : null
+  const personRecords = personHood ? personHood.records : await load()
+  const person = await resolveEntity(db, pSpec, personRecords, personAnchor, settings.person, 'P', {
+    retrain,
+    loadSeconds: clock() - t,
+    oversized: personHood?.oversized,
+    all: !dirty,
+  })
   log(`persons: ${person.records.length} mentions → ${person.groups.length} persons`)
 
   t = clock()
-  await db.transaction(async (tx) => {
-    await tx.query(`delete from entity_links`)
-    await tx.query(`delete from match_edges where source = 'model'`)
-    for (const r of [house, unit, person] as Resolved<MentionRef>[]) await writeResolved(db, tx, r)
+  const survivorship = opts.survivorship ?? loadSurvivorship()
+  const world = { house, unit, person } as const
+  const golden = await db.transaction(async (tx) => {
+    if (!dirty) {
+      await tx.query(`delete from entity_links`)
+      await tx.query(`delete from match_edges where source = 'model'`)
+      await tx.query(`truncate match_keys`)
+    }
+    for (const r of [house, unit, person] as Resolved<MentionRef>[]) await writeResolved(db, tx, r, !dirty)
+    const scope: GoldenScope = dirty ? partialScope(world) : { kind: 'full' }
+    return writeGolden(db, tx, world, survivorship, scope)
   })
   const writing = clock() - t
   return {
+    mode: dirty ? 'incremental' : 'full',
+    changed: changed < 0 ? house.records.length + unit.records.length + person.records.length : changed,
     person: person.summary,
     house: house.summary,
     unit: unit.summary,
+    golden,
     seconds: { total: clock() - t0, writing },
   }
 }
 
-/** Owners tie to the house of their record, legal reps and operators to its unit. */
-function setContext(persons: PersonRecord[], house: Resolved<HouseRecord>, unit: Resolved<UnitRecord>): void {
-  const clusterOf = (r: Resolved<MentionRef>, role: string) => {
-    const m = new Map<number, string>()
-    r.groups.forEach((g, c) => {
-      for (const i of g) {
-        const rec = r.records[i] as MentionRef
-        if (rec.role === role) m.set(rec.sourceRecordId, r.ids.ids[c] as string)
-      }
-    })
-    return m
+async function hasMatched(db: Database): Promise<boolean> {
+  const [links] = await db.query<{ n: number }>(
+    `select count(*)::int as n from (select 1 from entity_links limit 1) x`,
+  )
+  const [models] = await db.query<{ n: number }>(`select count(*)::int as n from match_models where active`)
+  return (links?.n ?? 0) > 0 && (models?.n ?? 0) >= 2
+}
+
+/** Source records with a mention not linked yet, or rewritten since it was linked; per entity type. */
+async function dirtyMentions(db: Database): Promise<Record<'house' | 'unit' | 'person', Set<number>>> {
+  const of = async (table: string, type: string) => {
+    const rows = await db.query<{ id: string }>(
+      `select distinct m.source_record_id as id from ${table} m
+         join source_records r on r.id = m.source_record_id
+         left join entity_links l on l.source_record_id = m.source_record_id and l.role = m.role and l.entity_type = $1
+        where l.golden_id is null or r.updated_at > l.linked_at`,
+      [type],
+    )
+    return new Set(rows.map((r) => Number(r.id)))
   }
-  const houses = clusterOf(house as Resolved<MentionRef>, 'house')
-  const units = clusterOf(unit as Resolved<MentionRef>, 'unit')
-  for (const p of persons) {
-    if (p.role === 'owner') p.context = houses.get(p.sourceRecordId) ?? null
-    else if (p.role === 'legal_rep' || p.role === 'operator') p.context = units.get(p.sourceRecordId) ?? null
+  return {
+    house: await of('source_houses', 'house'),
+    unit: await of('source_units', 'unit'),
+    person: await of('source_persons', 'person'),
   }
 }
 
-async function previousLinks(db: Database, entityType: string): Promise<Map<string, string>> {
-  const rows = await db.query<{ source_record_id: string | number; role: string; golden_id: string }>(
-    `select source_record_id, role, golden_id from entity_links where entity_type = $1`,
+/** Add the records that share a blocking key with these (from match_keys) and return all of them. */
+async function widen<R extends MentionRef>(
+  db: Database,
+  entityType: string,
+  seeds: R[],
+  rules: readonly BlockingRule<R>[],
+  dirty: Set<number>,
+  load: (ids: number[]) => Promise<R[]>,
+  maxBlock: number,
+  counts?: Map<number, number>,
+): Promise<R[]> {
+  const hashes: number[] = []
+  for (const r of seeds)
+    for (const rule of rules) for (const k of keysOf(r, rule)) hashes.push(keyHash(rule.name, k))
+  const found = await lookupKeys(db, entityType, hashes)
+  if (counts) {
+    // a key's block size in the whole register once this batch is in: stored rows, less the changed
+    // records' old rows, plus their new keys
+    for (const m of found.mentions)
+      if (!dirty.has(m.sourceRecordId)) counts.set(m.hash, (counts.get(m.hash) ?? 0) + 1)
+    for (const h of hashes) counts.set(h, (counts.get(h) ?? 0) + 1)
+  }
+  const have = new Set(seeds.map((r) => r.sourceRecordId))
+  const more = [
+    ...new Set(
+      found.mentions
+        .filter(
+          (m) => !have.has(m.sourceRecordId) && (maxBlock === 0 || (counts?.get(m.hash) ?? 0) <= maxBlock),
+        )
+        .map((m) => m.sourceRecordId),
+    ),
+  ]
+  return more.length > 0 ? [...seeds, ...(await load(more))] : seeds
+}
+
+/** The changed records, their blocking neighbours, and every member of the golden records those hold. */
+async function neighbourhood<R extends MentionRef>(
+  db: Database,
+  entityType: 'unit' | 'person',
+  dirty: Set<number>,
+  rules: readonly BlockingRule<R>[],
+  maxBlock: number,
+  load: (ids: number[]) => Promise<R[]>,
+): Promise<{ records: R[]; oversized: (rule: string, key: string) => boolean }> {
+  const seeds = dirty.size > 0 ? await load([...dirty]) : []
+  const counts = new Map<number, number>()
+  const near = await widen(db, entityType, seeds, rules, dirty, load, maxBlock, counts)
+  const ids = [...new Set(near.map((r) => r.sourceRecordId))]
+  const members = new Set<number>()
+  for (let k = 0; k < ids.length; k += 20_000) {
+    const rows = await db.query<{ id: string }>(
+      `select distinct l2.source_record_id as id from entity_links l
+         join entity_links l2 on l2.entity_type = l.entity_type and l2.golden_id = l.golden_id
+        where l.entity_type = $1 and l.source_record_id = any($2::bigint[])`,
+      [entityType, ids.slice(k, k + 20_000).map(String)],
+    )
+    for (const r of rows) members.add(Number(r.id))
+  }
+  const have = new Set(ids)
+  const missing = [...members].filter((id) => !have.has(id))
+  const records = missing.length > 0 ? [...near, ...(await load(missing))] : near
+  return { records, oversized: (rule, key) => (counts.get(keyHash(rule, key)) ?? 0) > maxBlock }
+}
+
+/** Owners tie to the house of their record, legal reps and operators to its unit. */
+async function setContext(
+  db: Database,
+  persons: PersonRecord[],
+  house: Resolved<HouseRecord>,
+  unit: Resolved<UnitRecord>,
+): Promise<void> {
+  const known = new Map<string, string>()
+  for (const r of [house, unit] as Resolved<MentionRef>[])
+    r.groups.forEach((g, c) => {
+      for (const i of g) known.set(refOf(r.records[i] as MentionRef), r.ids.ids[c] as string)
+    })
+  const wanted = persons.filter((p) => p.role === 'owner' || p.role === 'legal_rep' || p.role === 'operator')
+  const roleOf = (p: PersonRecord) => (p.role === 'owner' ? 'house' : 'unit')
+  const missing = [
+    ...new Set(
+      wanted.filter((p) => !known.has(`${p.sourceRecordId}/${roleOf(p)}`)).map((p) => p.sourceRecordId),
+    ),
+  ]
+  for (let k = 0; k < missing.length; k += 20_000) {
+    const rows = await db.query<{ source_record_id: string; role: string; golden_id: string }>(
+      `select source_record_id, role, golden_id from entity_links
+        where source_record_id = any($1::bigint[]) and role in ('house', 'unit')`,
+      [missing.slice(k, k + 20_000).map(String)],
+    )
+    for (const r of rows) known.set(`${r.source_record_id}/${r.role}`, r.golden_id)
+  }
+  for (const p of wanted) p.context = known.get(`${p.sourceRecordId}/${roleOf(p)}`) ?? null
+}
+
+async function previousLinks(
+  db: Database,
+  entityType: string,
+  records?: readonly MentionRef[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  const ids = records ? [...new Set(records.map((r) => r.sourceRecordId))] : [null]
+  for (let k = 0; k < ids.length; k += 20_000) {
+    const rows = await db.query<{ source_record_id: string | number; role: string; golden_id: string }>(
+      `select source_record_id, role, golden_id from entity_links
+        where entity_type = $1 ${records ? 'and source_record_id = any($2::bigint[])' : ''}`,
+      records ? [entityType, ids.slice(k, k + 20_000).map(String)] : [entityType],
+    )
+    for (const r of rows) out.set(`${r.source_record_id}/${r.role}`, r.golden_id)
+  }
+  return out
+}
+
+async function stewardEdges(
+  db: Database,
+  entityType: string,
+  records: readonly MentionRef[],
+): Promise<StewardEdge[]> {
+  const rows = await db.query<{
+    l: string
+    lr: string
+    r: string
+    rr: string
+    judgement: StewardEdge['judgement']
+  }>(
+    `select distinct on (left_source_record_id, left_role, right_source_record_id, right_role)
+            left_source_record_id as l, left_role as lr, right_source_record_id as r, right_role as rr, judgement
+       from match_edges where entity_type = $1 and source = 'steward'
+      order by left_source_record_id, left_role, right_source_record_id, right_role, decided_at desc, id desc`,
     [entityType],
   )
-  return new Map(rows.map((r) => [`${r.source_record_id}/${r.role}`, r.golden_id]))
+  if (rows.length === 0) return []
+  const index = new Map(records.map((r, i) => [refOf(r), i]))
+  const out: StewardEdge[] = []
+  for (const e of rows) {
+    const a = index.get(`${e.l}/${e.lr}`)
+    const b = index.get(`${e.r}/${e.rr}`)
+    if (a !== undefined && b !== undefined) out.push({ a, b, judgement: e.judgement })
+  }
+  return out
 }
 
 async function resolveHouses(
   db: Database,
   records: HouseRecord[],
   loadSeconds: number,
+  all: boolean,
 ): Promise<Resolved<HouseRecord>> {
   const t = clock()
   const { clusterOf, keys } = clusterHouses(records)
   const groups: number[][] = keys.map(() => [])
   clusterOf.forEach((c, i) => (groups[c] as number[]).push(i))
-  const previous = await previousLinks(db, 'house')
-  const ids = assignIds(groups, (i) => previous.get(refOf(records[i] as HouseRecord)) ?? null, () => `H${ulid()}`)
+  const previous = await previousLinks(db, 'house', all ? undefined : records)
+  const ids = assignIds(
+    groups,
+    (i) => previous.get(refOf(records[i] as HouseRecord)) ?? null,
+    () => `H${ulid()}`,
+  )
   return {
     entityType: 'house',
     records,
@@ -160,6 +361,7 @@ async function resolveHouses(
     model: null,
     freshModel: false,
     settings: null,
+    rules: [HOUSE_RULE],
     summary: {
       mentions: records.length,
       clusters: groups.length,
@@ -182,20 +384,25 @@ async function resolveEntity<R extends MentionRef>(
   opts: {
     retrain: boolean
     loadSeconds: number
+    all: boolean
     /** A pass after clustering that joins records by a rule no pair can see; returns those it joined. */
     attach?: (records: R[], find: (i: number) => number, union: (a: number, b: number) => boolean) => number[]
+    oversized?: ((rule: string, key: string) => boolean) | undefined
   },
 ): Promise<Resolved<R>> {
   const linker = new Linker(spec)
   let t = clock()
-  const blocked = linker.block(records, settings.maxBlockSize)
+  const blocked = linker.block(records, settings.maxBlockSize, undefined, opts.oversized)
   const blocking = clock() - t
 
   t = clock()
   const sv = settingsVersion(settings)
   let model = opts.retrain ? null : await activeModel(db, spec.entityType)
   const fresh = model === null || !model.version.startsWith(`${spec.entityType}-${sv}`)
-  if (fresh) model = linker.train(records, blocked.pairs, settings.training, `${spec.entityType}-${sv}-${ulid()}`)
+  if (fresh && !opts.all)
+    throw new Error(`no active ${spec.entityType} model for these settings: run a full match`)
+  if (fresh)
+    model = linker.train(records, blocked.pairs, settings.training, `${spec.entityType}-${sv}-${ulid()}`)
   const training = clock() - t
   const trained = model as TrainedModel
 
@@ -203,16 +410,31 @@ async function resolveEntity<R extends MentionRef>(
   const scored = linker.score(trained, records, blocked.pairs)
   const scoring = clock() - t
   t = clock()
-  const resolution = resolve(records.length, scored, (i) => anchor(records[i] as R), settings.thresholds)
+  const steward = await stewardEdges(db, spec.entityType, records)
+  const resolution = resolve(
+    records.length,
+    scored,
+    (i) => anchor(records[i] as R),
+    settings.thresholds,
+    steward,
+  )
   const { clusters } = resolution
-  for (const i of opts.attach?.(records, (i) => clusters.find(i), (a, b) => clusters.union(a, b)) ?? []) {
+  for (const i of opts.attach?.(
+    records,
+    (i) => clusters.find(i),
+    (a, b) => clusters.union(a, b),
+  ) ?? []) {
     resolution.method[i] = 'rule'
     resolution.probability[i] = 1
   }
   const groups = [...resolution.clusters.groups().values()]
   const clustering = clock() - t
-  const previous = await previousLinks(db, spec.entityType)
-  const ids = assignIds(groups, (i) => previous.get(refOf(records[i] as R)) ?? null, () => `${idPrefix}${ulid()}`)
+  const previous = await previousLinks(db, spec.entityType, opts.all ? undefined : records)
+  const ids = assignIds(
+    groups,
+    (i) => previous.get(refOf(records[i] as R)) ?? null,
+    () => `${idPrefix}${ulid()}`,
+  )
   return {
     entityType: spec.entityType,
     records,
@@ -223,6 +445,7 @@ async function resolveEntity<R extends MentionRef>(
     model: trained,
     freshModel: fresh,
     settings,
+    rules: spec.blocking,
     summary: {
       mentions: records.length,
       clusters: groups.length,
@@ -235,7 +458,42 @@ async function resolveEntity<R extends MentionRef>(
   }
 }
 
-const LINK_COLUMNS = ['entity_type', 'source_record_id', 'role', 'golden_id', 'probability', 'method', 'model_version']
+/** What the partial golden write needs: the ids the neighbourhood held before, to replace. */
+function partialScope(world: {
+  house: Resolved<HouseRecord>
+  unit: Resolved<UnitRecord>
+  person: Resolved<PersonRecord>
+}): GoldenScope {
+  const records = (r: Resolved<MentionRef>) => [...new Set(r.records.map((m) => m.sourceRecordId))]
+  const previousIds = (r: Resolved<MentionRef>) => {
+    const ids = new Set<string>(r.ids.ids)
+    for (const x of r.ids.redirects) ids.add(x.from)
+    return [...ids]
+  }
+  return {
+    kind: 'partial',
+    records: {
+      house: records(world.house as Resolved<MentionRef>),
+      unit: records(world.unit as Resolved<MentionRef>),
+      person: records(world.person as Resolved<MentionRef>),
+    },
+    ids: {
+      house: previousIds(world.house as Resolved<MentionRef>),
+      unit: previousIds(world.unit as Resolved<MentionRef>),
+      person: previousIds(world.person as Resolved<MentionRef>),
+    },
+  }
+}
+
+const LINK_COLUMNS = [
+  'entity_type',
+  'source_record_id',
+  'role',
+  'golden_id',
+  'probability',
+  'method',
+  'model_version',
+]
 const EDGE_COLUMNS = [
   'entity_type',
   'left_source_record_id',
@@ -248,10 +506,27 @@ const EDGE_COLUMNS = [
   'source',
 ]
 
-async function writeResolved(db: Database, tx: Tx, r: Resolved<MentionRef>): Promise<void> {
+async function writeResolved(db: Database, tx: Tx, r: Resolved<MentionRef>, all: boolean): Promise<void> {
   if (r.model && r.freshModel) await saveModel(tx, r.model, r.settings, settingsVersion(r.settings))
+  if (!all) {
+    const ids = [...new Set(r.records.map((m) => m.sourceRecordId))].map(String)
+    await tx.query(
+      `delete from entity_links where entity_type = $1 and source_record_id = any($2::bigint[])`,
+      [r.entityType, ids],
+    )
+    await tx.query(
+      `delete from match_edges where entity_type = $1 and source = 'model'
+          and (left_source_record_id = any($2::bigint[]) or right_source_record_id = any($2::bigint[]))`,
+      [r.entityType, ids],
+    )
+    await tx.query(`delete from match_keys where entity_type = $1 and source_record_id = any($2::bigint[])`, [
+      r.entityType,
+      ids,
+    ])
+  }
   await db.copyInto(tx, 'entity_links', LINK_COLUMNS, linkRows(r))
   if (r.scored && r.resolution) await db.copyInto(tx, 'match_edges', EDGE_COLUMNS, edgeRows(r))
+  await db.copyInto(tx, 'match_keys', KEY_COLUMNS, keyRows(r.entityType, r.records, r.rules))
   await writeIdHistory(tx, r.entityType, r.ids)
 }
 
@@ -292,25 +567,44 @@ function* edgeRows(r: Resolved<MentionRef>): Generator<unknown[]> {
     const b = r.records[pairRight(p)] as MentionRef
     const w = scored.weights[x] as number
     const score = scored.decisions[x] === 1 ? 1 : 1 / (1 + 2 ** -w)
-    yield [r.entityType, a.sourceRecordId, a.role, b.sourceRecordId, b.role, judgement, score, version, 'model']
+    yield [
+      r.entityType,
+      a.sourceRecordId,
+      a.role,
+      b.sourceRecordId,
+      b.role,
+      judgement,
+      score,
+      version,
+      'model',
+    ]
   }
 }
 
 async function writeIdHistory(tx: Tx, entityType: string, ids: IdAssignment): Promise<void> {
-  for (const { from, to } of ids.redirects)
+  if (ids.redirects.length > 0)
     await tx.query(
-      `insert into golden_redirects (entity_type, from_id, to_id, reason) values ($1, $2, $3, 'merged')
+      `insert into golden_redirects (entity_type, from_id, to_id, reason)
+       select $1, f, t, 'merged' from unnest($2::text[], $3::text[]) as x(f, t)
        on conflict (from_id) do update set to_id = excluded.to_id, at = now()`,
-      [entityType, from, to],
+      [entityType, ids.redirects.map((r) => r.from), ids.redirects.map((r) => r.to)],
     )
-  // an id that now survives again must not keep redirecting elsewhere
-  if (ids.ids.length > 0)
-    await tx.query(`delete from golden_redirects where entity_type = $1 and from_id = any($2)`, [entityType, ids.ids])
-  for (const l of ids.lineage)
-    await tx.query(`insert into golden_lineage (entity_type, parent_id, child_id, event) values ($1, $2, $3, $4)`, [
-      entityType,
-      l.parent,
-      l.child,
-      l.event,
-    ])
+  // ids that redirected to a merged-away id follow it to the survivor
+  if (ids.redirects.length > 0)
+    await tx.query(
+      `update golden_redirects g set to_id = x.t from unnest($1::text[], $2::text[]) as x(f, t)
+        where g.entity_type = $3 and g.to_id = x.f`,
+      [ids.redirects.map((r) => r.from), ids.redirects.map((r) => r.to), entityType],
+    )
+  if (ids.lineage.length > 0)
+    await tx.query(
+      `insert into golden_lineage (entity_type, parent_id, child_id, event)
+       select $1, p, c, e from unnest($2::text[], $3::text[], $4::text[]) as x(p, c, e)`,
+      [
+        entityType,
+        ids.lineage.map((l) => l.parent),
+        ids.lineage.map((l) => l.child),
+        ids.lineage.map((l) => l.event),
+      ],
+    )
 }

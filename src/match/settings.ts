@@ -51,7 +51,10 @@ export const MatchSettingsSchema = z
   .object({ person: entity(PERSON_FEATURES), unit: entity(UNIT_FEATURES) })
   .strict()
 export type MatchSettings = z.infer<typeof MatchSettingsSchema>
-export type EntitySettings = MatchSettings['person']
+/** What the engine needs of either entity's settings; the feature names were checked against its list. */
+export type EntitySettings = Omit<MatchSettings['person'], 'blocking'> & {
+  blocking: readonly (readonly string[])[]
+}
 
 export const DEFAULT_SETTINGS_FILE = fileURLToPath(new URL('../../config/match.yaml', import.meta.url))
 

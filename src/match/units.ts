@@ -11,7 +11,7 @@ import type { BlockingRule } from './blocking.ts'
 import { buildingOf } from './houses.ts'
 import type { AddressCanon } from './houses.ts'
 import type { Comparison, EntitySpec, HardRule } from './linker.ts'
-import { mentionPages, str, strs } from './load.ts'
+import { mentionPages, recordFilter, str, strs } from './load.ts'
 import type { EntitySettings } from './settings.ts'
 
 export interface UnitRecord {
@@ -73,9 +73,13 @@ const COLUMNS = `r.updated_at, m.credit_code, m.credit_valid, m.reg_no, m.name, 
   (select array_agg(p.name order by p.role) from source_persons p
     where p.source_record_id = m.source_record_id and p.role in ('legal_rep', 'operator') and p.name is not null) as people`
 
-export async function loadUnits(db: Database, canon: AddressCanon): Promise<UnitRecord[]> {
+export async function loadUnits(
+  db: Database,
+  canon: AddressCanon,
+  records?: readonly number[],
+): Promise<UnitRecord[]> {
   const out: UnitRecord[] = []
-  for await (const page of mentionPages(db, 'source_units', COLUMNS)) {
+  for await (const page of mentionPages(db, 'source_units', COLUMNS, recordFilter(records))) {
     for (const r of page) {
       const premises = canon.key(str(r.address_key))
       const name = str(r.name)
@@ -156,7 +160,8 @@ const nameLevel = (a: UnitRecord, b: UnitRecord): number => {
   if (x.length === 0 || y.length === 0) return 0
   if (a.coreName !== null && a.coreName === b.coreName) return 1
   for (const n of x) if (y.includes(n)) return 2 // a sign agrees with a sign or a name
-  for (const n of x) for (const m of y) if (n.length >= 4 && m.length >= 4 && (n.includes(m) || m.includes(n))) return 3
+  for (const n of x)
+    for (const m of y) if (n.length >= 4 && m.length >= 4 && (n.includes(m) || m.includes(n))) return 3
   return 4
 }
 
@@ -202,7 +207,8 @@ const prefixOf = (r: UnitRecord): string =>
   r.name !== null && r.coreName !== null ? r.name.slice(0, r.name.length - r.coreName.length) : ''
 
 /** 南京 and 南京市秦淮区 may be one place written shorter; 苏州 and 南京 are not. */
-const samePlace = (x: string, y: string): boolean => x === '' || y === '' || x.startsWith(y) || y.startsWith(x)
+const samePlace = (x: string, y: string): boolean =>
+  x === '' || y === '' || x.startsWith(y) || y.startsWith(x)
 
 export const UNIT_RULES: HardRule<UnitRecord>[] = [
   {

@@ -91,34 +91,44 @@ const fieldLists = <F extends string>(names: readonly F[]) =>
 const SourceList = z.array(SourceId, { error: 'expected a list of source ids' })
 const TextList = z.array(z.string().min(1), { error: 'expected a list of values' })
 
-const PersonRules = z.strictObject({
-  default: TrustList,
-  fields: fieldLists(PERSON_FIELDS).default({}),
-  /** Any member from these sources makes the person 户籍, whatever the others say. */
-  hukouSources: SourceList.default(['police.hukou']),
-  /** Roles whose address is where the person lives: only they vote for houseId. */
-  dwellingRoles: TextList.default(['person', 'tenant']),
-})
+const sectionError = (iss: { input?: unknown }) =>
+  iss.input === undefined
+    ? 'required: a section with at least a default list'
+    : 'expected a mapping with a default list'
 
-const HouseRules = z.strictObject({
-  default: TrustList,
-  fields: fieldLists(HOUSE_FIELDS).default({}),
-})
+const PersonRules = z.strictObject(
+  {
+    default: TrustList,
+    fields: fieldLists(PERSON_FIELDS).default({}),
+    /** Any member from these sources makes the person 户籍, whatever the others say. */
+    hukouSources: SourceList.default(['police.hukou']),
+    /** Roles whose address is where the person lives: only they vote for houseId. */
+    dwellingRoles: TextList.default(['person', 'tenant']),
+  },
+  { error: sectionError },
+)
 
-const UnitRules = z.strictObject({
-  default: TrustList,
-  fields: fieldLists(UNIT_FIELDS).default({}),
-  /** The registers of units: their latest status wins over anyone else's. */
-  registries: SourceList.default(['market.entity', 'civil.socialorg']),
-  /** Statuses a registry never takes back: once one of its records says so, the unit keeps it. */
-  terminalStatuses: TextList.default(['注销']),
-})
+const HouseRules = z.strictObject(
+  { default: TrustList, fields: fieldLists(HOUSE_FIELDS).default({}) },
+  { error: sectionError },
+)
 
-export const SurvivorshipConfigSchema = z.strictObject({
-  person: PersonRules,
-  house: HouseRules,
-  unit: UnitRules,
-})
+const UnitRules = z.strictObject(
+  {
+    default: TrustList,
+    fields: fieldLists(UNIT_FIELDS).default({}),
+    /** The registers of units: their latest status wins over anyone else's. */
+    registries: SourceList.default(['market.entity', 'civil.socialorg']),
+    /** Statuses a registry never takes back: once one of its records says so, the unit keeps it. */
+    terminalStatuses: TextList.default(['注销']),
+  },
+  { error: sectionError },
+)
+
+export const SurvivorshipConfigSchema = z.strictObject(
+  { person: PersonRules, house: HouseRules, unit: UnitRules },
+  { error: 'expected a mapping with person, house and unit' },
+)
 export type SurvivorshipConfig = z.infer<typeof SurvivorshipConfigSchema>
 
 export interface SurvivorshipConfigOptions {
@@ -199,7 +209,8 @@ export const parseSurvivorshipConfig = (
   if (raw === null || raw === undefined)
     throw new SanshiError('SANSHI102', 'the file is empty: expected person, house and unit', { file })
   const parsed = SurvivorshipConfigSchema.safeParse(raw)
-  if (!parsed.success) throw new SanshiError('SANSHI102', parsed.error.issues.flatMap(describeIssue).join('; '), { file })
+  if (!parsed.success)
+    throw new SanshiError('SANSHI102', parsed.error.issues.flatMap(describeIssue).join('; '), { file })
   if (options.knownSources) {
     const problems = unknownSources(parsed.data, new Set(options.knownSources))
     if (problems.length) throw new SanshiError('SANSHI102', problems.join('; '), { file })

@@ -162,8 +162,10 @@ export class Picker<M extends MemberBase> {
   }
 
   private compareIdentity(a: M, b: M, tie: number): number {
-    if (a.sourceRecordId !== b.sourceRecordId) return a.sourceRecordId < b.sourceRecordId ? -LOWEST_ID : LOWEST_ID
-    const c = compareText(a.role, b.role) || compareText(a.source, b.source) || tie || compareText(a.seenAt, b.seenAt)
+    if (a.sourceRecordId !== b.sourceRecordId)
+      return a.sourceRecordId < b.sourceRecordId ? -LOWEST_ID : LOWEST_ID
+    const c =
+      compareText(a.role, b.role) || compareText(a.source, b.source) || tie || compareText(a.seenAt, b.seenAt)
     return c < 0 ? -TIE : c > 0 ? TIE : 0
   }
 

@@ -12,14 +12,7 @@ import {
   type UnitField,
 } from './config.ts'
 import { compareText, type MemberBase, Picker, type PickSpec, TrustTable, type UnionSpec } from './picker.ts'
-import type {
-  GoldenHouse,
-  GoldenPerson,
-  GoldenUnit,
-  HouseMember,
-  PersonMember,
-  UnitMember,
-} from './types.ts'
+import type { GoldenHouse, GoldenPerson, GoldenUnit, HouseMember, PersonMember, UnitMember } from './types.ts'
 
 /*
  * Survivorship (DESIGN.md "Data model (golden side)", issue item 6): the value of every golden field,
@@ -131,7 +124,8 @@ const PERSON = {
 const HOUSE = {
   key: {
     ...text<HouseMember>(H.key, (m) => m.key),
-    tie: (a: HouseMember, b: HouseMember) => compareText(a.key, b.key) || compareText(a.addressRaw, b.addressRaw),
+    tie: (a: HouseMember, b: HouseMember) =>
+      compareText(a.key, b.key) || compareText(a.addressRaw, b.addressRaw),
     precision: (m: HouseMember) => (m.depth ? (ADDRESS_DEPTH[m.depth] ?? 0) : 0),
   } satisfies PickSpec<HouseMember>,
   usage: text<HouseMember>(H.usage, (m) => m.usage),
@@ -176,13 +170,19 @@ export class Survivorship {
 
   constructor(config: SurvivorshipConfig) {
     this.config = config
-    this.persons = new Picker(new TrustTable(PERSON_FIELDS, trustLists<PersonField>(PERSON_FIELDS, config.person)))
+    this.persons = new Picker(
+      new TrustTable(PERSON_FIELDS, trustLists<PersonField>(PERSON_FIELDS, config.person)),
+    )
     this.houses = new Picker(new TrustTable(HOUSE_FIELDS, trustLists<HouseField>(HOUSE_FIELDS, config.house)))
     this.units = new Picker(new TrustTable(UNIT_FIELDS, trustLists<UnitField>(UNIT_FIELDS, config.unit)))
 
     const hukou = new Set(config.person.hukouSources)
     this.hukouSpec = hukou.size
-      ? { field: P.category, has: (m) => hukou.has(m.source), tie: (a, b) => compareText(a.category, b.category) }
+      ? {
+          field: P.category,
+          has: (m) => hukou.has(m.source),
+          tie: (a, b) => compareText(a.category, b.category),
+        }
       : null
     const dwelling = new Set(config.person.dwellingRoles)
     this.dwellingSpec = {
@@ -239,7 +239,10 @@ export class Survivorship {
       const precision = birthPrecisionRank(winner)
       const value = winner.birthDate!
       if (precision >= 3) break
-      const j = p.pick(PERSON.birthDate, (m) => birthPrecisionRank(m) > precision && refines(m.birthDate, value))
+      const j = p.pick(
+        PERSON.birthDate,
+        (m) => birthPrecisionRank(m) > precision && refines(m.birthDate, value),
+      )
       if (j < 0) break
       i = j
       rule = 'most-precise'
@@ -308,7 +311,8 @@ export class Survivorship {
         signNames: takeAll(p, UNIT.signNames, provenance, 'signNames'),
         kind: take(p, UNIT.kind, provenance, 'kind')?.kind ?? null,
         status: this.status(provenance),
-        legalRepPersonId: take(p, UNIT.legalRepPersonId, provenance, 'legalRepPersonId')?.legalRepPersonId ?? null,
+        legalRepPersonId:
+          take(p, UNIT.legalRepPersonId, provenance, 'legalRepPersonId')?.legalRepPersonId ?? null,
         houseId: take(p, UNIT.houseId, provenance, 'houseId')?.houseId ?? null,
         industry: take(p, UNIT.industry, provenance, 'industry')?.industry ?? null,
         gridCode: take(p, UNIT.gridCode, provenance, 'gridCode')?.gridCode ?? null,

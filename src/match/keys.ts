@@ -1,0 +1,80 @@
+/**
+ * The matcher's blocking keys, kept in match_keys so an incremental batch finds its candidates by
+ * index. A key is stored as a 53-bit hash of rule + value (cyrb53): exact in a JS number and a bigint
+ * column, and a collision only adds a candidate pair, never loses one.
+ */
+import type { Database, Tx } from '../db/types.ts'
+import { type BlockingRule, keysOf } from './blocking.ts'
+
+export function cyrb53(text: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed
+  let h2 = 0x41c6ce57 ^ seed
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    h1 = Math.imul(h1 ^ ch, 2654435761)
+    h2 = Math.imul(h2 ^ ch, 1597334677)
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507)
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909)
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507)
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0)
+}
+
+export const keyHash = (rule: string, key: string): number => cyrb53(`${rule}\u0000${key}`)
+
+interface Mention {
+  sourceRecordId: number
+  role: string
+}
+
+/** match_keys rows for the given records under the given rules. */
+export function* keyRows<R extends Mention>(
+  entityType: string,
+  records: readonly R[],
+  rules: readonly BlockingRule<R>[],
+): Generator<unknown[]> {
+  for (const r of records)
+    for (const rule of rules)
+      for (const k of keysOf(r, rule)) yield [entityType, keyHash(rule.name, k), r.sourceRecordId, r.role]
+}
+
+export const KEY_COLUMNS = ['entity_type', 'key_hash', 'source_record_id', 'role']
+
+/** Replace every key of an entity type (a full match): indexes dropped for the load, then rebuilt. */
+export async function replaceAllKeys(
+  db: Database,
+  tx: Tx,
+  entityType: string,
+  rows: Iterable<unknown[]>,
+): Promise<void> {
+  await tx.query(`delete from match_keys where entity_type = $1`, [entityType])
+  await db.copyInto(tx, 'match_keys', KEY_COLUMNS, rows)
+}
+
+/** The mentions holding any of these key hashes, with how many hold each hash in the whole register. */
+export async function lookupKeys(
+  db: Database,
+  entityType: string,
+  hashes: readonly number[],
+): Promise<{
+  mentions: { sourceRecordId: number; role: string; hash: number }[]
+  counts: Map<number, number>
+}> {
+  const mentions: { sourceRecordId: number; role: string; hash: number }[] = []
+  const counts = new Map<number, number>()
+  const unique = [...new Set(hashes)]
+  for (let k = 0; k < unique.length; k += 20_000) {
+    const rows = await db.query<{ key_hash: string; source_record_id: string; role: string }>(
+      `select key_hash, source_record_id, role from match_keys
+        where entity_type = $1 and key_hash = any($2::bigint[])`,
+      [entityType, unique.slice(k, k + 20_000).map(String)],
+    )
+    for (const r of rows) {
+      const hash = Number(r.key_hash)
+      counts.set(hash, (counts.get(hash) ?? 0) + 1)
+      mentions.push({ sourceRecordId: Number(r.source_record_id), role: r.role, hash })
+    }
+  }
+  return { mentions, counts }
+}
