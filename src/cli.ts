@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import { registerDemo } from './cli/demo-command.ts'
 import { registerEval } from './cli/eval-command.ts'
+import { registerExplain } from './cli/explain-command.ts'
 import { registerExport } from './cli/export-command.ts'
 import { registerFixtures } from './cli/fixtures-command.ts'
 import { registerIngest } from './cli/ingest-command.ts'
@@ -28,6 +29,7 @@ registerMatch(program)
 registerRefused(program)
 registerExport(program)
 registerEval(program)
+registerExplain(program)
 registerKeys(program)
 registerServe(program)
 registerDemo(program)

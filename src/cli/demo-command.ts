@@ -7,7 +7,10 @@ import { createApiKey, revokeApiKeys } from '../api/repositories/api-keys-reposi
 import { startServer, untilStopped } from '../api/server.ts'
 import { type Config, databaseUrl } from '../config.ts'
 import { ingestPaths, type PathOutcome } from '../ingest/index.ts'
+import { explainGolden } from '../match/explain.ts'
+import { matchAll } from '../match/run.ts'
 import { config, mappings, openDb } from './context.ts'
+import { formatGolden } from './explain-command.ts'
 import { parsePort, type ServeFlags } from './serve-command.ts'
 
 const DEMO_SEED = 1
@@ -91,6 +94,26 @@ export const registerDemo = (program: Command): void => {
         })
         printOutcomes(outcomes)
 
+        const matched = await matchAll(db)
+        const [n] = await db.query<{ persons: number; houses: number; units: number; links: number }>(
+          `select (select count(*)::int from persons) as persons, (select count(*)::int from houses) as houses,
+                  (select count(*)::int from units) as units, (select count(*)::int from entity_links) as links`,
+        )
+        console.log(
+          `\nmatched (${matched.mode}, ${matched.seconds.total.toFixed(1)} s): ${n?.persons} persons, ${n?.houses} houses, ${n?.units} units from ${n?.links} mentions`,
+        )
+        const [busiest] = await db.query<{ golden_id: string }>(
+          `select golden_id from entity_links where entity_type = 'person'
+            group by golden_id order by count(distinct source_record_id) desc, golden_id limit 1`,
+        )
+        if (busiest) {
+          console.log(
+            '\nA golden person and the department records it was built from (ids and phones masked):',
+          )
+          console.log(formatGolden(await explainGolden(db, 'person', busiest.golden_id), false))
+          console.log(`\n  npx sanshi explain person ${busiest.golden_id}   explains it again`)
+        }
+
         // the previous demo's keys go: full-rights keys must not pile up run after run
         await revokeApiKeys(db, { label: 'demo' })
         const keys: Array<[string, string]> = []
@@ -131,9 +154,7 @@ export const registerDemo = (program: Command): void => {
           console.log(
             `  curl -H 'Authorization: Bearer ${police}' -F file=@${join(out, sample.file)} ${server.url}/v1/batches`,
           )
-        console.log(
-          '\nNot here yet: matching into golden records, and the person/house/unit routes, arrive with the matching issue.',
-        )
+        console.log('\nNot here yet: the person/house/unit routes and exports arrive with the API issue.')
         await stopped
         await server.close()
       } finally {

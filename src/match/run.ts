@@ -79,7 +79,6 @@ const clock = () => performance.now() / 1000
 const refOf = (r: MentionRef): string => `${r.sourceRecordId}/${r.role}`
 const HOUSE_RULE: BlockingRule<HouseRecord> = { name: 'key', keys: (r) => r.key }
 
-
 export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<MatchSummary> {
   const t0 = clock()
   const settings = opts.settings ?? loadSettings()
@@ -270,6 +269,15 @@ async function setContext(
     r.groups.forEach((g, c) => {
       for (const i of g) known.set(refOf(r.records[i] as MentionRef), r.ids.ids[c] as string)
     })
+  await contextOf(db, persons, known)
+}
+
+/** Each person's context from golden ids already resolved (`known`), else from entity_links. */
+export async function contextOf(
+  db: Database,
+  persons: PersonRecord[],
+  known: Map<string, string> = new Map(),
+): Promise<void> {
   const wanted = persons.filter((p) => p.role === 'owner' || p.role === 'legal_rep' || p.role === 'operator')
   const roleOf = (p: PersonRecord) => (p.role === 'owner' ? 'house' : 'unit')
   const missing = [

@@ -63,8 +63,8 @@ const runDemo = async (port: number) => {
   child.stderr!.on('data', (b: Buffer) => {
     out += b.toString()
   })
-  // the note on matching is the last thing the demo prints before it waits for Ctrl-C
-  const text = await waitFor(child, () => out, /matching issue/, 90_000)
+  // the note on what is still to come is the last thing the demo prints before it waits for Ctrl-C
+  const text = await waitFor(child, () => out, /API issue/, 90_000)
   return { child, text }
 }
 
@@ -82,7 +82,12 @@ it('builds a district, prints a key per department, serves, and runs again', asy
   expect(key, first.text).toBeDefined()
   for (const client of ['market', 'urban', 'civil', 'grid', 'steward', 'auditor'])
     expect(first.text).toMatch(new RegExp(`^\\s+${client}\\s+sk_`, 'm'))
-  expect(first.text).toContain('matching issue')
+  // matched, with one golden person shown beside the records it came from, ids masked
+  expect(first.text).toMatch(/matched \(full, [\d.]+ s\): \d+ persons, \d+ houses, \d+ units/)
+  const golden = /npx sanshi explain person (P\w+)/.exec(first.text)?.[1]
+  expect(golden, first.text).toBeDefined()
+  expect(first.text).toMatch(/\d+ source records:\n\s+[a-z]+\.\w+:\S+\/\w+\s+(rule|model)/)
+  expect(first.text).not.toMatch(/\b\d{17}[\dX]\b/) // no whole resident id anywhere
 
   const health = await fetch(`http://127.0.0.1:${port}/health`)
   expect(await health.json()).toEqual({ status: 'ok', database: 'pglite', postgis: false })
@@ -99,6 +104,9 @@ it('builds a district, prints a key per department, serves, and runs again', asy
   // the same district again: every file is an unchanged no-op
   const second = await runDemo(await freePort())
   expect(second.text).toMatch(/police\.hukou.*unchanged/)
+  // nothing new to resolve, and the golden person keeps its id
+  expect(second.text).toMatch(/matched \(incremental/)
+  expect(second.text).toContain(`explain person ${golden}`)
   expect(second.text).not.toMatch(/\bcommitted\b/)
   expect(await stop(second.child), second.text).toBe('exit 0')
 }, 180_000)
