@@ -28,16 +28,15 @@ export function detectEncoding(head: Buffer, given?: string, file?: string): Det
     : { encoding: 'gb18030', reason: 'not-utf8' }
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
-
-/** The head may end inside a multi-byte character; `stream: true` lets that last partial one pass. */
+/**
+ * The head may end inside a multi-byte character; `stream: true` lets that last partial one pass. A
+ * decoder per call: a shared one keeps that partial character, and flushing it throws.
+ */
 export function isValidUtf8(bytes: Buffer): boolean {
   try {
-    strictUtf8.decode(bytes, { stream: true })
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true })
     return true
   } catch {
     return false
-  } finally {
-    strictUtf8.decode() // reset the decoder's pending state
   }
 }
