@@ -6,7 +6,7 @@
  * An address without a room stays at its building and is marked partial, never forced onto a room.
  */
 import type { Database } from '../db/types.ts'
-import { mentionPages, recordFilter, str } from './load.ts'
+import { mentionPages, recordFilter, StringPool, str } from './load.ts'
 
 export interface HouseRecord {
   sourceRecordId: number
@@ -106,44 +106,47 @@ export async function loadHouses(
   records?: readonly number[],
 ): Promise<HouseRecord[]> {
   const out: HouseRecord[] = []
+  const pool = new StringPool()
   const cols = `r.updated_at, m.key, m.building_key, m.division_code, m.community_code, m.usage, m.grid_code, m.lng,
-    m.lat, m.address_raw, m.district_code, m.street_code, m.road, m.number, m.compound, m.building, m.unit, m.floor,
+    m.lat, m.district_code, m.street_code, m.road, m.number, m.compound, m.building, m.unit, m.floor,
     m.room, m.depth`
   for await (const page of mentionPages(db, 'source_houses', cols, recordFilter(records))) {
     for (const r of page) {
-      const parsed = canon.key(str(r.key))
+      const parsed = canon.key(pool.str(r.key))
       // only a division recognised (or nothing): no dwelling to share, so the mention stands alone
       const key =
-        parsed === null || parsed.includes('|#') ? `!${String(r.source_record_id)}/${String(r.role)}` : parsed
+        parsed === null || parsed.includes('|#')
+          ? `!${String(r.source_record_id)}/${String(r.role)}`
+          : (pool.str(parsed) as string)
       out.push({
         sourceRecordId: Number(r.source_record_id),
-        source: String(r.source),
+        source: pool.str(r.source) as string,
         recordId: String(r.record_id),
-        role: String(r.role),
-        seenAt: new Date(r.updated_at as string).toISOString(),
+        role: pool.str(r.role) as string,
+        seenAt: pool.iso(r.updated_at),
         key,
-        buildingKey: buildingOf(key),
-        divisionCode: str(r.division_code),
-        communityCode: str(r.community_code),
-        usage: str(r.usage),
-        gridCode: str(r.grid_code),
+        buildingKey: pool.str(buildingOf(key)),
+        divisionCode: pool.str(r.division_code),
+        communityCode: pool.str(r.community_code),
+        usage: pool.str(r.usage),
+        gridCode: pool.str(r.grid_code),
         lng: r.lng === null ? null : Number(r.lng),
         lat: r.lat === null ? null : Number(r.lat),
         partial: isPartial(key),
         parts: {
-          addressRaw: str(r.address_raw),
-          districtCode: str(r.district_code),
-          streetCode: str(r.street_code),
-          road: str(r.road),
-          number: str(r.number),
-          compound: str(r.compound),
-          building: str(r.building),
-          unit: str(r.unit),
-          floor: str(r.floor),
-          room: str(r.room),
-          depth: str(r.depth),
-          key: str(r.key),
-          buildingKey: str(r.building_key),
+          addressRaw: null, // as written it stays in source_houses; the golden address takes the parsed parts
+          districtCode: pool.str(r.district_code),
+          streetCode: pool.str(r.street_code),
+          road: pool.str(r.road),
+          number: pool.str(r.number),
+          compound: pool.str(r.compound),
+          building: pool.str(r.building),
+          unit: pool.str(r.unit),
+          floor: pool.str(r.floor),
+          room: pool.str(r.room),
+          depth: pool.str(r.depth),
+          key: pool.str(r.key),
+          buildingKey: pool.str(r.building_key),
         },
       })
     }

@@ -46,3 +46,34 @@ export const recordFilter = (records?: readonly number[]): PageOptions =>
   records === undefined
     ? {}
     : { where: 'm.source_record_id = any($3::bigint[])', params: [records.map(String)] }
+
+/**
+ * One string instance per distinct value: the driver hands each row its own copies, and a million
+ * mentions repeat the same source, role, date and address parts; keeping one copy saves most of the heap.
+ */
+export class StringPool {
+  private readonly pool = new Map<string, string>()
+
+  get size(): number {
+    return this.pool.size
+  }
+
+  str(v: unknown): string | null {
+    const s = str(v)
+    if (s === null) return null
+    const have = this.pool.get(s)
+    if (have !== undefined) return have
+    this.pool.set(s, s)
+    return s
+  }
+
+  strs(v: unknown): string[] {
+    return Array.isArray(v) ? v.map((x) => this.str(x) ?? '') : []
+  }
+
+  /** A timestamp as ISO text, pooled (a batch's records share one). */
+  iso(v: unknown): string {
+    const s = v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString()
+    return this.str(s) as string
+  }
+}

@@ -9,7 +9,7 @@ import type { BlockingRule } from './blocking.ts'
 import type { AddressCanon } from './houses.ts'
 import { buildingOf } from './houses.ts'
 import type { Comparison, EntitySpec, HardRule } from './linker.ts'
-import { mentionPages, recordFilter, str, strs } from './load.ts'
+import { mentionPages, recordFilter, StringPool } from './load.ts'
 import type { EntitySettings } from './settings.ts'
 import { editDistance, hamming } from './strings.ts'
 
@@ -52,34 +52,35 @@ export async function loadPersons(
   records?: readonly number[],
 ): Promise<PersonRecord[]> {
   const out: PersonRecord[] = []
+  const pool = new StringPool()
   for await (const page of mentionPages(db, 'source_persons', COLUMNS, recordFilter(records))) {
     for (const r of page) {
-      const addressKey = canon.key(str(r.address_key))
+      const addressKey = pool.str(canon.key(pool.str(r.address_key)))
       out.push({
         sourceRecordId: Number(r.source_record_id),
-        source: String(r.source),
+        source: pool.str(r.source) as string,
         recordId: String(r.record_id),
-        role: String(r.role),
-        seenAt: new Date(r.updated_at as string).toISOString(),
-        name: str(r.name),
-        namePinyin: str(r.name_pinyin),
-        idNumber: str(r.id_number),
+        role: pool.str(r.role) as string,
+        seenAt: pool.iso(r.updated_at),
+        name: pool.str(r.name),
+        namePinyin: pool.str(r.name_pinyin),
+        idNumber: pool.str(r.id_number),
         idValid: r.id_valid === null ? null : Boolean(r.id_valid),
-        otherDocument: str(r.other_document),
-        gender: str(r.gender),
-        birthDate: str(r.birth_date),
-        birthPrecision: str(r.birth_precision),
-        ethnicity: str(r.ethnicity),
-        phones: strs(r.phones),
+        otherDocument: pool.str(r.other_document),
+        gender: pool.str(r.gender),
+        birthDate: pool.str(r.birth_date),
+        birthPrecision: pool.str(r.birth_precision),
+        ethnicity: pool.str(r.ethnicity),
+        phones: pool.strs(r.phones),
         addressKey: addressKey?.includes('|#') ? null : addressKey,
-        buildingKey: addressKey?.includes('|#') ? null : buildingOf(addressKey),
-        hukouAddressKey: str(r.hukou_address_key),
-        category: str(r.category),
-        assistance: strs(r.assistance),
-        gridCode: str(r.grid_code),
-        householdNo: str(r.household_no),
-        relationToHead: str(r.relation_to_head),
-        employerName: str(r.employer_name),
+        buildingKey: addressKey?.includes('|#') ? null : pool.str(buildingOf(addressKey)),
+        hukouAddressKey: pool.str(r.hukou_address_key),
+        category: pool.str(r.category),
+        assistance: pool.strs(r.assistance),
+        gridCode: pool.str(r.grid_code),
+        householdNo: pool.str(r.household_no),
+        relationToHead: pool.str(r.relation_to_head),
+        employerName: pool.str(r.employer_name),
         context: null,
       })
     }

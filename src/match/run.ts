@@ -144,17 +144,31 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
   t = clock()
   const survivorship = opts.survivorship ?? loadSurvivorship()
   const world = { house, unit, person } as const
+  const steps: Record<string, number> = {}
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t1 = clock()
+    const v = await fn()
+    steps[name] = (steps[name] ?? 0) + clock() - t1
+    return v
+  }
   const golden = await db.transaction(async (tx) => {
-    if (!dirty) {
-      await tx.query(`delete from entity_links`)
-      await tx.query(`delete from match_edges where source = 'model'`)
-      await tx.query(`truncate match_keys`)
-    }
-    for (const r of [house, unit, person] as Resolved<MentionRef>[]) await writeResolved(db, tx, r, !dirty)
+    if (!dirty)
+      await step('clearing', async () => {
+        await tx.query(`delete from entity_links`)
+        await tx.query(`delete from match_edges where source = 'model'`)
+        await tx.query(`truncate match_keys`)
+      })
+    for (const r of [house, unit, person] as Resolved<MentionRef>[])
+      await writeResolved(db, tx, r, !dirty, step)
     const scope: GoldenScope = dirty ? partialScope(world) : { kind: 'full' }
-    return writeGolden(db, tx, world, survivorship, scope)
+    return step('golden', () => writeGolden(db, tx, world, survivorship, scope))
   })
   const writing = clock() - t
+  log(
+    `writing: ${Object.entries(steps)
+      .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+      .join(', ')}`,
+  )
   return {
     mode: dirty ? 'incremental' : 'full',
     changed: changed < 0 ? house.records.length + unit.records.length + person.records.length : changed,
@@ -514,7 +528,15 @@ const EDGE_COLUMNS = [
   'source',
 ]
 
-async function writeResolved(db: Database, tx: Tx, r: Resolved<MentionRef>, all: boolean): Promise<void> {
+type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>
+
+async function writeResolved(
+  db: Database,
+  tx: Tx,
+  r: Resolved<MentionRef>,
+  all: boolean,
+  step: Step,
+): Promise<void> {
   if (r.model && r.freshModel) await saveModel(tx, r.model, r.settings, settingsVersion(r.settings))
   if (!all) {
     const ids = [...new Set(r.records.map((m) => m.sourceRecordId))].map(String)
@@ -532,10 +554,14 @@ async function writeResolved(db: Database, tx: Tx, r: Resolved<MentionRef>, all:
       ids,
     ])
   }
-  await db.copyInto(tx, 'entity_links', LINK_COLUMNS, linkRows(r))
-  if (r.scored && r.resolution) await db.copyInto(tx, 'match_edges', EDGE_COLUMNS, edgeRows(r))
-  await db.copyInto(tx, 'match_keys', KEY_COLUMNS, keyRows(r.entityType, r.records, r.rules))
-  await writeIdHistory(tx, r.entityType, r.ids)
+  await step('links', () => db.copyInto(tx, 'entity_links', LINK_COLUMNS, linkRows(r)))
+  const { scored, resolution } = r
+  if (scored && resolution)
+    await step('edges', () => db.copyInto(tx, 'match_edges', EDGE_COLUMNS, edgeRows(r)))
+  await step('keys', () =>
+    db.copyInto(tx, 'match_keys', KEY_COLUMNS, keyRows(r.entityType, r.records, r.rules)),
+  )
+  await step('history', () => writeIdHistory(tx, r.entityType, r.ids))
 }
 
 function* linkRows(r: Resolved<MentionRef>): Generator<unknown[]> {

@@ -11,7 +11,7 @@ import type { BlockingRule } from './blocking.ts'
 import { buildingOf } from './houses.ts'
 import type { AddressCanon } from './houses.ts'
 import type { Comparison, EntitySpec, HardRule } from './linker.ts'
-import { mentionPages, recordFilter, str, strs } from './load.ts'
+import { mentionPages, recordFilter, StringPool } from './load.ts'
 import type { EntitySettings } from './settings.ts'
 
 export interface UnitRecord {
@@ -79,30 +79,31 @@ export async function loadUnits(
   records?: readonly number[],
 ): Promise<UnitRecord[]> {
   const out: UnitRecord[] = []
+  const pool = new StringPool()
   for await (const page of mentionPages(db, 'source_units', COLUMNS, recordFilter(records))) {
     for (const r of page) {
-      const premises = canon.key(str(r.address_key))
-      const name = str(r.name)
+      const premises = pool.str(canon.key(pool.str(r.address_key)))
+      const name = pool.str(r.name)
       out.push({
         sourceRecordId: Number(r.source_record_id),
-        source: String(r.source),
+        source: pool.str(r.source) as string,
         recordId: String(r.record_id),
-        role: String(r.role),
-        seenAt: new Date(r.updated_at as string).toISOString(),
-        creditCode: str(r.credit_code),
+        role: pool.str(r.role) as string,
+        seenAt: pool.iso(r.updated_at),
+        creditCode: pool.str(r.credit_code),
         creditValid: r.credit_valid === null ? null : Boolean(r.credit_valid),
-        regNo: str(r.reg_no),
+        regNo: pool.str(r.reg_no),
         name,
-        coreName: coreName(name),
-        signName: str(r.sign_name),
-        kind: str(r.kind),
-        legalForm: str(r.legal_form),
-        status: str(r.status),
-        industry: str(r.industry),
-        phones: strs(r.phones),
+        coreName: pool.str(coreName(name)),
+        signName: pool.str(r.sign_name),
+        kind: pool.str(r.kind),
+        legalForm: pool.str(r.legal_form),
+        status: pool.str(r.status),
+        industry: pool.str(r.industry),
+        phones: pool.strs(r.phones),
         premises: premises?.includes('|#') ? null : premises,
-        building: premises?.includes('|#') ? null : buildingOf(premises),
-        people: strs(r.people),
+        building: premises?.includes('|#') ? null : pool.str(buildingOf(premises)),
+        people: pool.strs(r.people),
       })
     }
   }
