@@ -6,7 +6,7 @@
  * An address without a room stays at its building and is marked partial, never forced onto a room.
  */
 import type { Database } from '../db/types.ts'
-import { mentionPages, recordFilter, StringPool, str } from './load.ts'
+import { mentionPages, recordFilter, StringPool } from './load.ts'
 
 export interface HouseRecord {
   sourceRecordId: number
