@@ -1,9 +1,10 @@
 /**
  * Clustering over judged pairs: connected components, built strongest link first, guarded. Each
- * record may carry an anchor (a valid resident id, a credit code); two clusters with different
- * anchors never join, so a chain of weak links cannot glue two people with different ids together.
- * Steward must-links are applied first and override anchors; cannot-links block any join between
- * the clusters that hold their two records.
+ * record may carry an anchor (a valid resident id, a credit code); two clusters whose anchors share
+ * none never join, so a chain of weak links cannot glue two people with different ids together.
+ * Steward must-links are applied first and override anchors (the cluster then holds both ids, and
+ * records with either may join it); cannot-links block any join between the clusters that hold their
+ * two records, must-links included.
  */
 
 export interface Link {
@@ -15,16 +16,17 @@ export interface Link {
 export class Clusters {
   private readonly parent: Int32Array
   private readonly size: Int32Array
-  private readonly anchor: (string | null)[]
+  private readonly anchors: (Set<string> | null)[]
   private readonly cannot = new Map<number, Set<number>>() // root → records it may not join
 
   constructor(n: number, anchors: (i: number) => string | null) {
     this.parent = new Int32Array(n)
     this.size = new Int32Array(n).fill(1)
-    this.anchor = new Array<string | null>(n)
+    this.anchors = new Array<Set<string> | null>(n)
     for (let i = 0; i < n; i++) {
       this.parent[i] = i
-      this.anchor[i] = anchors(i)
+      const a = anchors(i)
+      this.anchors[i] = a === null ? null : new Set([a])
     }
   }
 
@@ -56,10 +58,10 @@ export class Clusters {
     const ra = this.find(a)
     const rb = this.find(b)
     if (ra === rb) return null
-    const x = this.anchor[ra]
-    const y = this.anchor[rb]
-    if (x && y && x !== y) return 'anchor'
     if (this.blocks(ra, rb) || this.blocks(rb, ra)) return 'cannot-link'
+    const x = this.anchors[ra]
+    const y = this.anchors[rb]
+    if (x && y && !shares(x, y)) return 'anchor'
     return null
   }
 
@@ -80,7 +82,13 @@ export class Clusters {
     if ((this.size[ra] as number) < (this.size[rb] as number)) [ra, rb] = [rb, ra]
     this.parent[rb] = ra
     this.size[ra] = (this.size[ra] as number) + (this.size[rb] as number)
-    this.anchor[ra] ??= this.anchor[rb] ?? null
+    const moving = this.anchors[rb]
+    if (moving) {
+      const kept = this.anchors[ra]
+      if (kept) for (const a of moving) kept.add(a)
+      else this.anchors[ra] = moving
+      this.anchors[rb] = null
+    }
     const moved = this.cannot.get(rb)
     if (moved) {
       for (const r of moved) this.forbidRoot(ra, r)
@@ -108,4 +116,10 @@ export class Clusters {
     }
     return out
   }
+}
+
+function shares(x: Set<string>, y: Set<string>): boolean {
+  const [small, big] = x.size <= y.size ? [x, y] : [y, x]
+  for (const a of small) if (big.has(a)) return true
+  return false
 }

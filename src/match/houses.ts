@@ -92,11 +92,17 @@ export const isPartial = (key: string): boolean => {
   return parts.length >= 4 && parts[parts.length - 1] === '' && parts[parts.length - 2] !== ''
 }
 
+/**
+ * The building part of a canonical key, as the parser's buildingKey has it: a door number is a building
+ * on its own (常府街8号), a bare road or compound is none.
+ */
 export const buildingOf = (key: string | null): string | null => {
-  if (key === null || key.startsWith('!')) return null
-  const cut = key.lastIndexOf('|')
-  const head = key.slice(0, cut)
-  return head.endsWith('|') ? null : head
+  if (key === null || key.startsWith('!') || key.includes('|#')) return null
+  const head = key.slice(0, key.lastIndexOf('|'))
+  const parts = head.split('|')
+  if (parts.length === 4) return parts[2] === '' && parts[3] === '' ? null : head // d|road|number|building
+  if (parts.length === 3) return parts[2] === '' ? null : head // d|@compound|building
+  return null
 }
 
 /** Every house mention, or only those of the given source records. */

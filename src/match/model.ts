@@ -44,6 +44,7 @@ export function levelWeights(model: ModelParams): number[][] {
 export const priorWeight = (model: ModelParams): number => log2(model.lambda / (1 - model.lambda))
 
 export const probability = (weight: number): number => {
+  if (Number.isNaN(weight)) return 0 // no evidence is never a link
   const bf = 2 ** weight
   return Number.isFinite(bf) ? bf / (1 + bf) : 1
 }
@@ -101,7 +102,8 @@ export function estimateM(
       const s = row.slice(1).reduce((a, b) => a + b, 0) + (row.length - 1) * 1e-3
       return row.map((v, l) => (l === 0 ? 1 : (v + 1e-3) / s))
     })
-    const lambdaNext = Math.min(0.999, Math.max(1e-6, matched / total))
+    // no pattern to learn from (every candidate decided by a rule): λ stays where it started
+    const lambdaNext = total > 0 ? Math.min(0.999, Math.max(1e-6, matched / total)) : lambda
     const delta = Math.max(
       Math.abs(lambdaNext - lambda),
       ...next.flatMap((row, c) => row.map((v, l) => Math.abs(v - ((m[c] as number[])[l] as number)))),

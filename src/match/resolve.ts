@@ -39,7 +39,12 @@ export function resolve(
   const clusters = new Clusters(n, anchors)
   for (const e of steward) if (e.judgement === 'negative') clusters.forbid(e.a, e.b)
   for (const e of steward) if (e.judgement === 'positive') clusters.union(e.a, e.b, true)
-  const stewardPairs = new Set(steward.map((e) => (e.a < e.b ? `${e.a}:${e.b}` : `${e.b}:${e.a}`)))
+  // a steward's positive or negative decides the pair; 'unsure' leaves it to the model
+  const stewardPairs = new Set(
+    steward
+      .filter((e) => e.judgement !== 'unsure')
+      .map((e) => (e.a < e.b ? `${e.a}:${e.b}` : `${e.b}:${e.a}`)),
+  )
 
   const links: (Link & { x: number })[] = []
   const positive: number[] = []

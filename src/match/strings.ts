@@ -26,7 +26,7 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
     if (rowMin > max) return max + 1
     ;[prev, cur] = [cur, prev]
   }
-  return prev[y.length] as number
+  return Math.min(prev[y.length] as number, max + 1)
 }
 
 /** Jaro–Winkler similarity over code points (prefix scale 0.1, prefix up to 4). */

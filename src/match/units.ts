@@ -207,9 +207,17 @@ const START_M = [
 const prefixOf = (r: UnitRecord): string =>
   r.name !== null && r.coreName !== null ? r.name.slice(0, r.name.length - r.coreName.length) : ''
 
-/** 南京 and 南京市秦淮区 may be one place written shorter; 苏州 and 南京 are not. */
-const samePlace = (x: string, y: string): boolean =>
-  x === '' || y === '' || x.startsWith(y) || y.startsWith(x)
+const placeCore = (p: string): string => p.replace(/[省市区县]/g, '')
+
+/**
+ * 南京, 南京市秦淮区, 南京秦淮区 and 秦淮区 may be one place written shorter; 苏州 and 南京 are not.
+ * Compared without the 省/市/区/县 words, one must begin or end the other.
+ */
+const samePlace = (x: string, y: string): boolean => {
+  const a = placeCore(x)
+  const b = placeCore(y)
+  return a === '' || b === '' || a.startsWith(b) || b.startsWith(a) || a.endsWith(b) || b.endsWith(a)
+}
 
 export const UNIT_RULES: HardRule<UnitRecord>[] = [
   {

@@ -13,7 +13,9 @@ const noAnchors = () => null
 const anchorsOf = (a: Record<number, string>) => (i: number) => a[i] ?? null
 
 const partition = (r: Resolution): number[][] =>
-  [...r.clusters.groups().values()].map((g) => [...g].sort((a, b) => a - b)).sort((a, b) => (a[0] as number) - (b[0] as number))
+  [...r.clusters.groups().values()]
+    .map((g) => [...g].sort((a, b) => a - b))
+    .sort((a, b) => (a[0] as number) - (b[0] as number))
 
 describe('resolve', () => {
   it('links at or above the link threshold, queues review, leaves the rest apart', () => {
@@ -133,27 +135,27 @@ describe('resolve', () => {
       expect(r.method).toEqual(['model', 'model'])
     })
 
-    it('an unsure edge takes the pair out of the model’s hands: it neither links nor queues', () => {
+    it('an unsure edge leaves the pair to the model: a strong pair still links', () => {
       const r = resolve(2, scoredPairs([[0, 1, STRONG]]), noAnchors, T, [{ a: 0, b: 1, judgement: 'unsure' }])
-      expect(r.positive).toEqual([])
+      expect(r.positive).toEqual([0])
       expect(r.unsure).toEqual([])
-      expect(partition(r)).toEqual([[0], [1]])
+      expect(partition(r)).toEqual([[0, 1]])
+      expect(r.method).toEqual(['model', 'model'])
     })
 
-    it('only the edge’s own pair is taken from the model', () => {
+    it('a negative edge takes only its own pair from the model', () => {
       const scored = scoredPairs([
         [0, 1, STRONG],
         [1, 2, STRONG],
       ])
-      const r = resolve(3, scored, noAnchors, T, [{ a: 2, b: 1, judgement: 'unsure' }])
+      const r = resolve(3, scored, noAnchors, T, [{ a: 2, b: 1, judgement: 'negative' }])
       expect(r.positive).toEqual([0])
       expect(partition(r)).toEqual([[0, 1], [2]])
     })
 
-    // Known bug (see the report): a cluster keeps one anchor. After a steward joins ID-A (0) and ID-B (1),
-    // the cluster answers to ID-A only, so record 2 — ID-B again, linked to 1 by the same-id rule — is
-    // refused. Renumbered so that ID-B's record is the root, all three join. Flip to `it` when fixed.
-    it.fails('a steward’s join of two ids keeps both ids linkable', () => {
+    // after a steward joins ID-A (0) and ID-B (1), the cluster answers to both ids: record 2, ID-B again,
+    // joins by the same-id rule whichever record is the root
+    it('a steward’s join of two ids keeps both ids linkable', () => {
       const scored = scoredPairs([[1, 2, 0, RULE_LINK, 0]])
       const r = resolve(3, scored, anchorsOf({ 0: 'ID-A', 1: 'ID-B', 2: 'ID-B' }), T, [
         { a: 0, b: 1, judgement: 'positive' },
