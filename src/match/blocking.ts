@@ -3,6 +3,7 @@
  * e.g. name + birth month). Pairs are packed into one float64 each (i·2^26 + j, exact below 2^53),
  * sorted and deduplicated in a typed array, so ten million candidates cost 80 MB, not a Set.
  */
+import { keyHash } from './hash.ts'
 
 export interface BlockingRule<R> {
   name: string
@@ -60,24 +61,25 @@ export function candidatePairs<R>(
   rules: readonly BlockingRule<R>[],
   maxBlock: number,
   only?: (i: number) => boolean,
-  /** Keys known to be oversized in the whole register though only some of their records are here. */
-  oversized?: (rule: string, key: string) => boolean,
+  /** Key hashes known to be oversized in the whole register though only some of their records are here. */
+  oversized?: (hash: number) => boolean,
 ): BlockingResult {
   if (records.length > MAX_RECORDS) throw new Error(`blocking takes at most ${MAX_RECORDS} records at once`)
   const out = new PairBuffer()
   const stats: BlockingStats[] = []
   for (const rule of rules) {
-    const blocks = new Map<string, number[]>()
+    // keys are hashed: a number per key costs far less than the string, and match_keys stores the same
+    const blocks = new Map<number, number[]>()
     for (let i = 0; i < records.length; i++) {
       const k = rule.keys(records[i] as R)
       if (k === null) continue
-      if (typeof k === 'string') add(blocks, k, i)
-      else for (const key of new Set(k)) if (key !== null) add(blocks, key, i)
+      if (typeof k === 'string') add(blocks, keyHash(rule.name, k), i)
+      else for (const key of new Set(k)) if (key !== null) add(blocks, keyHash(rule.name, key), i)
     }
     const s: BlockingStats = { rule: rule.name, blocks: 0, pairs: 0, oversized: 0 }
-    for (const [key, members] of blocks) {
+    for (const [hash, members] of blocks) {
       if (members.length < 2) continue
-      if (members.length > maxBlock || oversized?.(rule.name, key)) {
+      if (members.length > maxBlock || oversized?.(hash)) {
         s.oversized++
         continue
       }
@@ -102,7 +104,7 @@ export function candidatePairs<R>(
   return { pairs: sorted.slice(0, n), stats }
 }
 
-function add(blocks: Map<string, number[]>, key: string, i: number): void {
+function add(blocks: Map<number, number[]>, key: number, i: number): void {
   const m = blocks.get(key)
   if (m) {
     if (m[m.length - 1] !== i) m.push(i)

@@ -4,6 +4,7 @@
  * source records state, re-pointed to golden ids. A full match rewrites them whole; ids are stable
  * because golden-ids.ts kept them, so clients holding an id still find it.
  */
+import { withoutIndexes } from '../db/bulk.ts'
 import type { Database, Tx } from '../db/types.ts'
 import type { HouseRecord } from './houses.ts'
 import type { PersonRecord } from './persons.ts'
@@ -130,6 +131,8 @@ const UNIT_COLUMNS = [
   'provenance',
 ]
 
+const GOLDEN_TABLES = ['person_houses', 'person_units', 'unit_houses', 'persons', 'units', 'houses', 'addresses']
+
 export async function writeGolden(
   db: Database,
   tx: Tx,
@@ -137,14 +140,24 @@ export async function writeGolden(
   survivorship: Survivorship,
   scope: GoldenScope = { kind: 'full' },
 ): Promise<GoldenCounts> {
-  const partial = scope.kind === 'partial' ? scope : null
-  const index = partial ? await partialIndex(tx, w, partial) : new Index(w)
-  if (partial) await deletePartial(tx, partial)
-  else
-    await tx.exec(
-      `truncate person_houses, person_units, unit_houses, persons, units, houses, addresses restart identity`,
-    )
+  if (scope.kind === 'partial') {
+    const index = await partialIndex(tx, w, scope)
+    await deletePartial(tx, scope)
+    return writeRows(db, tx, w, survivorship, index, true)
+  }
+  await tx.exec(`truncate ${GOLDEN_TABLES.join(', ')} restart identity`)
+  // rewritten whole: indexes are built once after the load, not maintained row by row
+  return withoutIndexes(tx, GOLDEN_TABLES, () => writeRows(db, tx, w, survivorship, new Index(w), false))
+}
 
+async function writeRows(
+  db: Database,
+  tx: Tx,
+  w: GoldenWorld,
+  survivorship: Survivorship,
+  index: Index,
+  partial: boolean,
+): Promise<GoldenCounts> {
   const houseRows: unknown[][] = []
   const addressRows: unknown[][] = []
   w.house.groups.forEach((g, c) => {

@@ -205,7 +205,7 @@ export class Linker<R> {
     records: readonly R[],
     maxBlock: number,
     only?: (i: number) => boolean,
-    oversized?: (rule: string, key: string) => boolean,
+    oversized?: (hash: number) => boolean,
   ) {
     return candidatePairs(records, this.spec.blocking, maxBlock, only, oversized)
   }

@@ -1,14 +1,15 @@
 /**
- * Reads mention rows in pages by keyset on (source_record_id, role): memory holds one page of driver
- * rows at a time beside the compact records the caller keeps.
+ * Reads mention rows page by page: by ranges of source record ids (both sides of the join bounded, so
+ * each page costs its own rows, not a scan of source_records), or by lists of ids for a neighbourhood.
+ * Memory holds one page of driver rows beside the compact records the caller keeps.
  */
 import type { Database, Row } from '../db/types.ts'
 
 export interface PageOptions {
+  /** Source record ids per page. */
   pageSize?: number
-  /** Extra condition on the mention table, aliased `m` (e.g. only some records). */
-  where?: string
-  params?: unknown[]
+  /** Only these source records (all when undefined). */
+  records?: readonly number[]
 }
 
 export async function* mentionPages(
@@ -18,22 +19,33 @@ export async function* mentionPages(
   opts: PageOptions = {},
 ): AsyncGenerator<Row[]> {
   const size = opts.pageSize ?? 50_000
-  const extra = opts.params ?? []
-  const where = opts.where ? `and (${opts.where})` : ''
-  let after: [number, string] = [-1, '']
-  for (;;) {
+  const select = `select m.source_record_id, m.source, m.record_id, m.role, ${columns}
+      from ${table} m join source_records r on r.id = m.source_record_id`
+  if (opts.records) {
+    const ids = [...new Set(opts.records)].sort((a, b) => a - b).map(String)
+    for (let k = 0; k < ids.length; k += size) {
+      const part = ids.slice(k, k + size)
+      const rows = await db.query(
+        `${select} where m.source_record_id = any($1::bigint[]) and r.id = any($1::bigint[])
+          order by m.source_record_id, m.role`,
+        [part],
+      )
+      if (rows.length > 0) yield rows
+    }
+    return
+  }
+  const [bounds] = await db.query<{ lo: string | null; hi: string | null }>(
+    `select min(source_record_id) as lo, max(source_record_id) as hi from ${table}`,
+  )
+  if (!bounds?.lo || !bounds.hi) return
+  for (let lo = Number(bounds.lo); lo <= Number(bounds.hi); lo += size) {
+    const hi = lo + size - 1
     const rows = await db.query(
-      `select m.source_record_id, m.source, m.record_id, m.role, ${columns}
-         from ${table} m join source_records r on r.id = m.source_record_id
-        where (m.source_record_id, m.role) > ($1, $2) ${where}
-        order by m.source_record_id, m.role limit ${size}`,
-      [after[0], after[1], ...extra],
+      `${select} where m.source_record_id between $1 and $2 and r.id between $1 and $2
+        order by m.source_record_id, m.role`,
+      [lo, hi],
     )
-    if (rows.length === 0) return
-    yield rows
-    const last = rows[rows.length - 1] as Row
-    after = [Number(last.source_record_id), String(last.role)]
-    if (rows.length < size) return
+    if (rows.length > 0) yield rows
   }
 }
 
@@ -43,9 +55,7 @@ export const strs = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) 
 
 /** Page options restricting a load to some source records (all when undefined). */
 export const recordFilter = (records?: readonly number[]): PageOptions =>
-  records === undefined
-    ? {}
-    : { where: 'm.source_record_id = any($3::bigint[])', params: [records.map(String)] }
+  records === undefined ? {} : { records }
 
 /**
  * One string instance per distinct value: the driver hands each row its own copies, and a million

@@ -9,6 +9,7 @@
  * neighbourhood goes through the very same resolution as a full run, with the same model and the
  * register-wide block sizes, so both paths give the same clusters.
  */
+import { withoutIndexes } from '../db/bulk.ts'
 import type { Database, Tx } from '../db/types.ts'
 import { ulid } from '../ids.ts'
 import { type BlockingRule, keysOf, pairLeft, pairRight } from './blocking.ts'
@@ -52,7 +53,7 @@ export interface MatchSummary {
   house: EntitySummary
   unit: EntitySummary
   golden: GoldenCounts
-  seconds: { total: number; writing: number }
+  seconds: { total: number; writing: number; writeSteps: Record<string, number> }
 }
 
 export interface MentionRef {
@@ -84,8 +85,9 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
   const settings = opts.settings ?? loadSettings()
   const log = opts.log ?? (() => {})
   const retrain = opts.retrain ?? false
+  const [{ now: startedAt } = { now: new Date() }] = await db.query<{ now: Date }>(`select now() as now`)
   const full = opts.full || retrain || !(await hasMatched(db))
-  const dirty = full ? null : await dirtyMentions(db)
+  const dirty = full ? null : await dirtyMentions(db, await watermark(db))
   const changed = dirty ? dirty.house.size + dirty.unit.size + dirty.person.size : -1
 
   let t = clock()
@@ -151,33 +153,52 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
     steps[name] = (steps[name] ?? 0) + clock() - t1
     return v
   }
-  const golden = await db.transaction(async (tx) => {
-    if (!dirty)
+  const resolved = [house, unit, person] as Resolved<MentionRef>[]
+  const summary = await db.transaction(async (tx) => {
+    let golden: GoldenCounts
+    if (dirty) {
+      for (const r of resolved) await writeResolved(db, tx, r, false, step)
+      golden = await step('golden', () => writeGolden(db, tx, world, survivorship, partialScope(world)))
+    } else {
       await step('clearing', async () => {
-        await tx.query(`delete from entity_links`)
+        await tx.exec(`truncate entity_links, match_keys`)
         await tx.query(`delete from match_edges where source = 'model'`)
-        await tx.query(`truncate match_keys`)
       })
-    for (const r of [house, unit, person] as Resolved<MentionRef>[])
-      await writeResolved(db, tx, r, !dirty, step)
-    const scope: GoldenScope = dirty ? partialScope(world) : { kind: 'full' }
-    return step('golden', () => writeGolden(db, tx, world, survivorship, scope))
+      // a full run rewrites these tables whole: their indexes are built once, after the load
+      await withoutIndexes(tx, ['entity_links', 'match_keys', 'match_edges'], async () => {
+        for (const r of resolved) await writeResolved(db, tx, r, true, step)
+      })
+      golden = await step('golden', () => writeGolden(db, tx, world, survivorship, { kind: 'full' }))
+    }
+    const out: MatchSummary = {
+      mode: dirty ? 'incremental' : 'full',
+      changed: changed < 0 ? house.records.length + unit.records.length + person.records.length : changed,
+      person: person.summary,
+      house: house.summary,
+      unit: unit.summary,
+      golden,
+      seconds: { total: clock() - t0, writing: clock() - t, writeSteps: steps },
+    }
+    await tx.query(`insert into match_runs (mode, started_at, summary) values ($1, $2, $3)`, [
+      out.mode,
+      startedAt,
+      JSON.stringify(out),
+    ])
+    return out
   })
-  const writing = clock() - t
-  log(
-    `writing: ${Object.entries(steps)
-      .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
-      .join(', ')}`,
-  )
-  return {
-    mode: dirty ? 'incremental' : 'full',
-    changed: changed < 0 ? house.records.length + unit.records.length + person.records.length : changed,
-    person: person.summary,
-    house: house.summary,
-    unit: unit.summary,
-    golden,
-    seconds: { total: clock() - t0, writing },
-  }
+  log(`writing: ${Object.entries(steps).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`)
+  summary.seconds.total = clock() - t0
+  summary.seconds.writing = clock() - t
+  return summary
+}
+
+/**
+ * Batches finished from this moment on may hold new or changed records: the last run's start, less an
+ * hour, since a batch stamps its finish before it commits and a run may have started in between.
+ */
+async function watermark(db: Database): Promise<Date | null> {
+  const [r] = await db.query<{ at: Date | null }>(`select max(started_at) - interval '1 hour' as at from match_runs`)
+  return r?.at ?? null
 }
 
 async function hasMatched(db: Database): Promise<boolean> {
@@ -188,15 +209,24 @@ async function hasMatched(db: Database): Promise<boolean> {
   return (links?.n ?? 0) > 0 && (models?.n ?? 0) >= 2
 }
 
-/** Source records with a mention not linked yet, or rewritten since it was linked; per entity type. */
-async function dirtyMentions(db: Database): Promise<Record<'house' | 'unit' | 'person', Set<number>>> {
+/**
+ * Source records with a mention not linked yet, or rewritten since it was linked; per entity type.
+ * Only records of batches finished since the watermark are looked at (by source_records.batch_id).
+ */
+async function dirtyMentions(
+  db: Database,
+  since: Date | null,
+): Promise<Record<'house' | 'unit' | 'person', Set<number>>> {
+  const recent = since
+    ? `and r.batch_id in (select id from batches where status = 'committed' and finished_at >= $2)`
+    : ''
   const of = async (table: string, type: string) => {
     const rows = await db.query<{ id: string }>(
-      `select distinct m.source_record_id as id from ${table} m
-         join source_records r on r.id = m.source_record_id
+      `select distinct m.source_record_id as id from source_records r
+         join ${table} m on m.source_record_id = r.id
          left join entity_links l on l.source_record_id = m.source_record_id and l.role = m.role and l.entity_type = $1
-        where l.golden_id is null or r.updated_at > l.linked_at`,
-      [type],
+        where (l.golden_id is null or r.updated_at > l.linked_at) ${recent}`,
+      since ? [type, since] : [type],
     )
     return new Set(rows.map((r) => Number(r.id)))
   }
@@ -250,7 +280,7 @@ async function neighbourhood<R extends MentionRef>(
   rules: readonly BlockingRule<R>[],
   maxBlock: number,
   load: (ids: number[]) => Promise<R[]>,
-): Promise<{ records: R[]; oversized: (rule: string, key: string) => boolean }> {
+): Promise<{ records: R[]; oversized: (hash: number) => boolean }> {
   const seeds = dirty.size > 0 ? await load([...dirty]) : []
   const counts = new Map<number, number>()
   const near = await widen(db, entityType, seeds, rules, dirty, load, maxBlock, counts)
@@ -268,7 +298,7 @@ async function neighbourhood<R extends MentionRef>(
   const have = new Set(ids)
   const missing = [...members].filter((id) => !have.has(id))
   const records = missing.length > 0 ? [...near, ...(await load(missing))] : near
-  return { records, oversized: (rule, key) => (counts.get(keyHash(rule, key)) ?? 0) > maxBlock }
+  return { records, oversized: (hash) => (counts.get(hash) ?? 0) > maxBlock }
 }
 
 /** Owners tie to the house of their record, legal reps and operators to its unit. */
@@ -409,7 +439,7 @@ async function resolveEntity<R extends MentionRef>(
     all: boolean
     /** A pass after clustering that joins records by a rule no pair can see; returns those it joined. */
     attach?: (records: R[], find: (i: number) => number, union: (a: number, b: number) => boolean) => number[]
-    oversized?: ((rule: string, key: string) => boolean) | undefined
+    oversized?: ((hash: number) => boolean) | undefined
   },
 ): Promise<Resolved<R>> {
   const linker = new Linker(spec)

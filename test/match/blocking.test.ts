@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { keyHash } from '../../src/match/hash.ts'
 import {
   type BlockingRule,
   candidatePairs,
@@ -162,10 +163,19 @@ describe('candidatePairs', () => {
     ])
   })
 
-  it('skips blocks the oversized predicate names, by rule and key', () => {
+  it('skips blocks the oversized predicate names, by the hash of rule and key', () => {
     const records = [rec('a', 'x'), rec('a', 'x'), rec('b', 'x'), rec('b', 'y')]
+    const names = new Map(
+      [
+        ['name', 'a'],
+        ['name', 'b'],
+        ['city', 'x'],
+        ['city', 'y'],
+      ].map(([rule, key]) => [keyHash(rule as string, key as string), [rule, key] as [string, string]]),
+    )
     const seen: [string, string][] = []
-    const r = candidatePairs(records, [byName, byCity], 10, undefined, (rule, key) => {
+    const r = candidatePairs(records, [byName, byCity], 10, undefined, (hash) => {
+      const [rule, key] = names.get(hash) ?? ['?', '?']
       seen.push([rule, key])
       return rule === 'name' && key === 'a'
     })

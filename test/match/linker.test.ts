@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { keyHash } from '../../src/match/hash.ts'
 import { packPair, pairLeft, pairRight } from '../../src/match/blocking.ts'
 import { type EntitySpec, Linker, RULE_APART, RULE_LINK, type TrainedModel } from '../../src/match/linker.ts'
 import { estimateM, levelWeights, packPattern, priorWeight, probability } from '../../src/match/model.ts'
@@ -95,7 +96,7 @@ describe('Linker basics', () => {
       [0, 2],
       [1, 2],
     ])
-    expect(pairList(linker.block(RECORDS, 100, undefined, (_, key) => key === 'k1').pairs)).toHaveLength(5)
+    expect(pairList(linker.block(RECORDS, 100, undefined, (hash) => hash === keyHash('key', 'k1')).pairs)).toHaveLength(5)
   })
 
   it('gives a pair’s levels in comparison order', () => {

@@ -146,3 +146,15 @@ export const matchKeys = pgTable(
     index('match_keys_record_idx').on(t.sourceRecordId),
   ],
 )
+
+/**
+ * One row per finished match run. The last one's start is the watermark of the next incremental run:
+ * only records of batches finished since then can be new or changed.
+ */
+export const matchRuns = pgTable('match_runs', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  mode: text('mode', { enum: ['full', 'incremental'] }).notNull(),
+  startedAt: timestamptz('started_at').notNull(),
+  finishedAt: timestamptz('finished_at').notNull().defaultNow(),
+  summary: jsonb('summary').$type<Record<string, unknown>>().notNull(),
+})
