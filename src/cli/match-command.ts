@@ -52,6 +52,11 @@ function describe(m: MatchSummary): string {
         `  [load ${s(t.loading)} block ${s(t.blocking)} train ${s(t.training)} score ${s(t.scoring)} cluster ${s(t.clustering)} s]`,
     )
   }
+  lines.push(
+    `  writing: ${Object.entries(m.seconds.writeSteps)
+      .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+      .join(', ')}`,
+  )
   const g = m.golden
   lines.push(
     `  relations: ${g.personHouses} person–house, ${g.personUnits} person–unit, ${g.unitHouses} unit–house`,

@@ -5,7 +5,11 @@
  */
 import type { Tx } from './types.ts'
 
-export async function withoutIndexes<T>(tx: Tx, tables: readonly string[], load: () => Promise<T>): Promise<T> {
+export async function withoutIndexes<T>(
+  tx: Tx,
+  tables: readonly string[],
+  load: () => Promise<T>,
+): Promise<T> {
   const indexes = await tx.query<{ indexname: string; indexdef: string }>(
     `select i.indexname, i.indexdef from pg_indexes i
       where i.schemaname = current_schema() and i.tablename = any($1::text[])

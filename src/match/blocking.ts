@@ -44,6 +44,43 @@ export interface BlockingResult {
   stats: BlockingStats[]
 }
 
+export type Feature<R> = (r: R) => string | null | readonly string[]
+
+/**
+ * A blocking rule from named features: the record's values joined (the cross product where a feature
+ * has several, as phones do). No key when any feature is missing.
+ */
+export function ruleOf<R>(
+  features: readonly string[],
+  known: Readonly<Record<string, Feature<R>>>,
+): BlockingRule<R> {
+  const fns = features.map((f) => {
+    const fn = known[f]
+    if (!fn) throw new Error(`unknown blocking feature ${f}`)
+    return fn
+  })
+  return {
+    name: features.join('+'),
+    keys(r) {
+      let one = '' // while every value so far is single, no arrays are made
+      let many: string[] | null = null
+      for (const fn of fns) {
+        const v = fn(r)
+        if (v === null) return null
+        if (typeof v === 'string') {
+          if (many) many = many.map((k) => `${k}\u0001${v}`)
+          else one = `${one}\u0001${v}`
+          continue
+        }
+        if (v.length === 0) return null
+        const base: string[] = many ?? [one]
+        many = base.flatMap((k) => v.map((x) => `${k}\u0001${x}`))
+      }
+      return many ?? one
+    },
+  }
+}
+
 /** Each rule's keys for one record, deduplicated: what match_keys stores for the incremental path. */
 export function keysOf<R>(r: R, rule: BlockingRule<R>): string[] {
   const k = rule.keys(r)

@@ -131,7 +131,15 @@ const UNIT_COLUMNS = [
   'provenance',
 ]
 
-const GOLDEN_TABLES = ['person_houses', 'person_units', 'unit_houses', 'persons', 'units', 'houses', 'addresses']
+const GOLDEN_TABLES = [
+  'person_houses',
+  'person_units',
+  'unit_houses',
+  'persons',
+  'units',
+  'houses',
+  'addresses',
+]
 
 export async function writeGolden(
   db: Database,
@@ -323,8 +331,10 @@ function unitMember(r: UnitRecord, index: Index): UnitMember {
   }
 }
 
+/** The record itself, with its golden house: no copy of a million records. */
 function personMember(r: PersonRecord, index: Index): PersonMember {
-  return { ...r, houseId: index.house(r.addressKey) }
+  r.houseId = index.house(r.addressKey)
+  return r
 }
 
 /** The relations each source record states, once per (from, to, kind). */

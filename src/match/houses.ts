@@ -6,7 +6,7 @@
  * An address without a room stays at its building and is marked partial, never forced onto a room.
  */
 import type { Database } from '../db/types.ts'
-import { mentionPages, recordFilter, StringPool } from './load.ts'
+import { mentionPages, recordFilter, SEEN_AT, StringPool } from './load.ts'
 
 export interface HouseRecord {
   sourceRecordId: number
@@ -113,7 +113,7 @@ export async function loadHouses(
 ): Promise<HouseRecord[]> {
   const out: HouseRecord[] = []
   const pool = new StringPool()
-  const cols = `r.updated_at, m.key, m.building_key, m.division_code, m.community_code, m.usage, m.grid_code, m.lng,
+  const cols = `${SEEN_AT}, m.key, m.building_key, m.division_code, m.community_code, m.usage, m.grid_code, m.lng,
     m.lat, m.district_code, m.street_code, m.road, m.number, m.compound, m.building, m.unit, m.floor,
     m.room, m.depth`
   for await (const page of mentionPages(db, 'source_houses', cols, recordFilter(records))) {
@@ -129,7 +129,7 @@ export async function loadHouses(
         source: pool.str(r.source) as string,
         recordId: String(r.record_id),
         role: pool.str(r.role) as string,
-        seenAt: pool.iso(r.updated_at),
+        seenAt: pool.str(r.seen_at) as string,
         key,
         buildingKey: pool.str(buildingOf(key)),
         divisionCode: pool.str(r.division_code),

@@ -9,8 +9,6 @@ import { keyHash } from './hash.ts'
 
 export { cyrb53, keyHash } from './hash.ts'
 
-
-
 interface Mention {
   sourceRecordId: number
   role: string
@@ -28,6 +26,30 @@ export function* keyRows<R extends Mention>(
 }
 
 export const KEY_COLUMNS = ['entity_type', 'key_hash', 'source_record_id', 'role']
+
+/**
+ * The same rows as COPY text, a few MB at a time. Every value is a number or one of our own
+ * identifiers (entity type, role: letters and underscores), so nothing needs escaping, and making
+ * the lines directly saves the generic encoder's work on tens of millions of rows.
+ */
+export function* keyText<R extends Mention>(
+  entityType: string,
+  records: readonly R[],
+  rules: readonly BlockingRule<R>[],
+  chunkLines = 200_000,
+): Generator<string> {
+  let lines: string[] = []
+  for (const r of records) {
+    const tail = `\t${r.sourceRecordId}\t${r.role}\n`
+    for (const rule of rules)
+      for (const k of keysOf(r, rule)) lines.push(`${entityType}\t${keyHash(rule.name, k)}${tail}`)
+    if (lines.length >= chunkLines) {
+      yield lines.join('')
+      lines = []
+    }
+  }
+  if (lines.length > 0) yield lines.join('')
+}
 
 /** Replace every key of an entity type (a full match): indexes dropped for the load, then rebuilt. */
 export async function replaceAllKeys(

@@ -49,6 +49,9 @@ export async function* mentionPages(
   }
 }
 
+/** When the record was last written, as ISO text made by the database (no per-row date parsing here). */
+export const SEEN_AT = `to_char(r.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as seen_at`
+
 export const str = (v: unknown): string | null =>
   v === null || v === undefined || v === '' ? null : String(v)
 export const strs = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : [])
@@ -79,11 +82,5 @@ export class StringPool {
 
   strs(v: unknown): string[] {
     return Array.isArray(v) ? v.map((x) => this.str(x) ?? '') : []
-  }
-
-  /** A timestamp as ISO text, pooled (a batch's records share one). */
-  iso(v: unknown): string {
-    const s = v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString()
-    return this.str(s) as string
   }
 }

@@ -5,11 +5,11 @@
  * agree: a typo in the last), 'one typo' or 'different'.
  */
 import type { Database } from '../db/types.ts'
-import type { BlockingRule } from './blocking.ts'
+import { type Feature, ruleOf } from './blocking.ts'
 import type { AddressCanon } from './houses.ts'
 import { buildingOf } from './houses.ts'
 import type { Comparison, EntitySpec, HardRule } from './linker.ts'
-import { mentionPages, recordFilter, StringPool } from './load.ts'
+import { mentionPages, recordFilter, SEEN_AT, StringPool } from './load.ts'
 import type { EntitySettings } from './settings.ts'
 import { editDistance, hamming } from './strings.ts'
 
@@ -40,9 +40,11 @@ export interface PersonRecord {
   employerName: string | null
   /** What the record ties this role to: the house an owner owns, the unit a legal rep runs (set by run). */
   context: string | null
+  /** The golden house of the dwelling, set when golden records are written. */
+  houseId?: string | null
 }
 
-const COLUMNS = `r.updated_at, m.name, m.name_pinyin, m.id_number, m.id_valid, m.other_document, m.gender,
+const COLUMNS = `${SEEN_AT}, m.name, m.name_pinyin, m.id_number, m.id_valid, m.other_document, m.gender,
   m.birth_date, m.birth_precision, m.ethnicity, m.phones, m.address_key, m.hukou_address_key, m.category,
   m.assistance, m.grid_code, m.household_no, m.relation_to_head, m.employer_name`
 
@@ -61,7 +63,7 @@ export async function loadPersons(
         source: pool.str(r.source) as string,
         recordId: String(r.record_id),
         role: pool.str(r.role) as string,
-        seenAt: pool.iso(r.updated_at),
+        seenAt: pool.str(r.seen_at) as string,
         name: pool.str(r.name),
         namePinyin: pool.str(r.name_pinyin),
         idNumber: pool.str(r.id_number),
@@ -96,7 +98,7 @@ export const personAnchor = (r: PersonRecord): string | null => (r.idValid ? r.i
 
 const isMobile = (p: string): boolean => p.length === 11 && p.charCodeAt(0) === 49 /* 1 */
 
-const FEATURES: Record<string, (r: PersonRecord) => string | null | readonly string[]> = {
+const FEATURES: Record<string, Feature<PersonRecord>> = {
   id17: (r) => documentOf(r)?.slice(0, 17) ?? null,
   name: (r) => r.name,
   pinyin: (r) => r.namePinyin,
@@ -106,25 +108,6 @@ const FEATURES: Record<string, (r: PersonRecord) => string | null | readonly str
   building: (r) => r.buildingKey,
   phone: (r) => r.phones,
   context: (r) => r.context,
-}
-
-/** A blocking rule from a list of features: the cross product of their values, joined. */
-function ruleOf(features: readonly string[]): BlockingRule<PersonRecord> {
-  const fns = features.map((f) => FEATURES[f] as (r: PersonRecord) => string | null | readonly string[])
-  return {
-    name: features.join('+'),
-    keys(r) {
-      let keys: string[] = ['']
-      for (const fn of fns) {
-        const v = fn(r)
-        if (v === null) return null
-        const vs = typeof v === 'string' ? [v] : v
-        if (vs.length === 0) return null
-        keys = keys.flatMap((k) => vs.map((x) => `${k}\u0001${x}`))
-      }
-      return keys
-    },
-  }
 }
 
 const idLevel = (a: PersonRecord, b: PersonRecord): number => {
@@ -223,7 +206,7 @@ export function personSpec(settings: EntitySettings): EntitySpec<PersonRecord> {
   return {
     entityType: 'person',
     comparisons: PERSON_COMPARISONS,
-    blocking: settings.blocking.map(ruleOf),
+    blocking: settings.blocking.map((f) => ruleOf(f, FEATURES)),
     rules: PERSON_RULES,
     startM: START_M,
     startLambda: 0.1,

@@ -16,7 +16,7 @@ import { type BlockingRule, keysOf, pairLeft, pairRight } from './blocking.ts'
 import { type GoldenCounts, type GoldenScope, writeGolden } from './golden.ts'
 import { assignIds, type IdAssignment } from './golden-ids.ts'
 import { AddressCanon, clusterHouses, type HouseRecord, loadHouses } from './houses.ts'
-import { KEY_COLUMNS, keyHash, keyRows, lookupKeys } from './keys.ts'
+import { KEY_COLUMNS, keyHash, keyText, lookupKeys } from './keys.ts'
 import { type EntitySpec, Linker, type ScoredPairs, type TrainedModel } from './linker.ts'
 import { activeModel, saveModel } from './models.ts'
 import { loadPersons, type PersonRecord, personAnchor, personSpec } from './persons.ts'
@@ -186,7 +186,6 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
     ])
     return out
   })
-  log(`writing: ${Object.entries(steps).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`)
   summary.seconds.total = clock() - t0
   summary.seconds.writing = clock() - t
   return summary
@@ -197,7 +196,9 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
  * hour, since a batch stamps its finish before it commits and a run may have started in between.
  */
 async function watermark(db: Database): Promise<Date | null> {
-  const [r] = await db.query<{ at: Date | null }>(`select max(started_at) - interval '1 hour' as at from match_runs`)
+  const [r] = await db.query<{ at: Date | null }>(
+    `select max(started_at) - interval '1 hour' as at from match_runs`,
+  )
   return r?.at ?? null
 }
 
@@ -588,9 +589,10 @@ async function writeResolved(
   const { scored, resolution } = r
   if (scored && resolution)
     await step('edges', () => db.copyInto(tx, 'match_edges', EDGE_COLUMNS, edgeRows(r)))
-  await step('keys', () =>
-    db.copyInto(tx, 'match_keys', KEY_COLUMNS, keyRows(r.entityType, r.records, r.rules)),
-  )
+  await step('keys', async () => {
+    for (const text of keyText(r.entityType, r.records, r.rules))
+      await db.copyText(tx, 'match_keys', KEY_COLUMNS, text)
+  })
   await step('history', () => writeIdHistory(tx, r.entityType, r.ids))
 }
 

@@ -7,11 +7,11 @@
  */
 import type { Database } from '../db/types.ts'
 import { divisionsAtLevel } from '../normalize/address/divisions.ts'
-import type { BlockingRule } from './blocking.ts'
+import { type Feature, ruleOf } from './blocking.ts'
 import { buildingOf } from './houses.ts'
 import type { AddressCanon } from './houses.ts'
 import type { Comparison, EntitySpec, HardRule } from './linker.ts'
-import { mentionPages, recordFilter, StringPool } from './load.ts'
+import { mentionPages, recordFilter, SEEN_AT, StringPool } from './load.ts'
 import type { EntitySettings } from './settings.ts'
 
 export interface UnitRecord {
@@ -36,21 +36,38 @@ export interface UnitRecord {
   people: string[] // names of the legal representative or operator on the same record
 }
 
-let prefixes: string[] | null = null
+interface Prefixes {
+  names: Set<string>
+  lengths: number[] // longest first
+}
 
-/** Division names and their short forms (南京市, 南京; 秦淮区, 秦淮), longest first. */
-function divisionPrefixes(): string[] {
+let prefixes: Prefixes | null = null
+
+/** Division names and their short forms (南京市, 南京; 秦淮区, 秦淮), looked up by length, longest first. */
+function divisionPrefixes(): Prefixes {
   if (prefixes) return prefixes
-  const set = new Set<string>()
+  const names = new Set<string>()
   for (const level of ['province', 'city', 'district'] as const) {
     for (const d of divisionsAtLevel(level)) {
-      set.add(d.name)
+      names.add(d.name)
       const short = d.name.replace(/(省|市|自治区|特别行政区|区|县|自治州|地区|盟)$/, '')
-      if (short.length >= 2) set.add(short)
+      if (short.length >= 2) names.add(short)
     }
   }
-  prefixes = [...set].sort((a, b) => b.length - a.length)
+  const lengths = [...new Set([...names].map((n) => n.length))].sort((a, b) => b - a)
+  prefixes = { names, lengths }
   return prefixes
+}
+
+/** The longest division name `s` starts with at `from`, leaving at least two characters after it. */
+function prefixAt(s: string, from: number): string | null {
+  const { names, lengths } = divisionPrefixes()
+  for (const n of lengths) {
+    if (s.length - from - n < 2) continue
+    const p = s.slice(from, from + n)
+    if (names.has(p)) return p
+  }
+  return null
 }
 
 /** The name without divisions in front: at most three (province, city, district). */
@@ -60,15 +77,14 @@ export function coreName(name: string | null): string | null {
   for (let k = 0; k < 3; k++) {
     // 市秦淮区…: what is left when someone cuts 南京 off 南京市秦淮区…
     const orphan = /^[省市区县]/.test(s) ? 1 : 0
-    const p = divisionPrefixes().find((x) => s.startsWith(x, orphan) && s.length - orphan - x.length >= 2)
-    if (p && orphan) s = s.slice(1)
+    const p = prefixAt(s, orphan)
     if (!p) break
-    s = s.slice(p.length)
+    s = s.slice(orphan + p.length)
   }
   return s
 }
 
-const COLUMNS = `r.updated_at, m.credit_code, m.credit_valid, m.reg_no, m.name, m.sign_name, m.kind, m.legal_form,
+const COLUMNS = `${SEEN_AT}, m.credit_code, m.credit_valid, m.reg_no, m.name, m.sign_name, m.kind, m.legal_form,
   m.status, m.industry, m.phones, m.address_key,
   (select array_agg(p.name order by p.role) from source_persons p
     where p.source_record_id = m.source_record_id and p.role in ('legal_rep', 'operator') and p.name is not null) as people`
@@ -89,7 +105,7 @@ export async function loadUnits(
         source: pool.str(r.source) as string,
         recordId: String(r.record_id),
         role: pool.str(r.role) as string,
-        seenAt: pool.iso(r.updated_at),
+        seenAt: pool.str(r.seen_at) as string,
         creditCode: pool.str(r.credit_code),
         creditValid: r.credit_valid === null ? null : Boolean(r.credit_valid),
         regNo: pool.str(r.reg_no),
@@ -121,31 +137,13 @@ const namesOf = (r: UnitRecord): string[] => {
   return out
 }
 
-const FEATURES: Record<string, (r: UnitRecord) => string | null | readonly string[]> = {
+const FEATURES: Record<string, Feature<UnitRecord>> = {
   creditCode: (r) => r.creditCode ?? r.regNo,
   coreName: (r) => r.coreName,
   signName: (r) => r.signName,
   anyName: namesOf, // a migrant's employer may be the registered name or the sign
   premises: (r) => r.premises,
   phone: (r) => r.phones,
-}
-
-function ruleOf(features: readonly string[]): BlockingRule<UnitRecord> {
-  const fns = features.map((f) => FEATURES[f] as (r: UnitRecord) => string | null | readonly string[])
-  return {
-    name: features.join('+'),
-    keys(r) {
-      let keys: string[] = ['']
-      for (const fn of fns) {
-        const v = fn(r)
-        if (v === null) return null
-        const vs = typeof v === 'string' ? [v] : v
-        if (vs.length === 0) return null
-        keys = keys.flatMap((k) => vs.map((x) => `${k}\u0001${x}`))
-      }
-      return keys
-    },
-  }
 }
 
 const codeLevel = (a: UnitRecord, b: UnitRecord): number => {
@@ -269,7 +267,7 @@ export function unitSpec(settings: EntitySettings): EntitySpec<UnitRecord> {
   return {
     entityType: 'unit',
     comparisons: UNIT_COMPARISONS,
-    blocking: settings.blocking.map(ruleOf),
+    blocking: settings.blocking.map((f) => ruleOf(f, FEATURES)),
     rules: UNIT_RULES,
     startM: START_M,
     startLambda: 0.1,

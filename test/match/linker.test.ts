@@ -96,7 +96,9 @@ describe('Linker basics', () => {
       [0, 2],
       [1, 2],
     ])
-    expect(pairList(linker.block(RECORDS, 100, undefined, (hash) => hash === keyHash('key', 'k1')).pairs)).toHaveLength(5)
+    expect(
+      pairList(linker.block(RECORDS, 100, undefined, (hash) => hash === keyHash('key', 'k1')).pairs),
+    ).toHaveLength(5)
   })
 
   it('gives a pair’s levels in comparison order', () => {

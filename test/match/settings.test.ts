@@ -50,7 +50,7 @@ describe('parseSettings', () => {
     expect(s.person.thresholds).toEqual({ link: 0.99, review: 0.9 })
     expect(s.person.maxBlockSize).toBe(300)
     expect(s.person.blocking[0]).toEqual(['id17'])
-    expect(s.person.blocking).toHaveLength(8)
+    expect(s.person.blocking).toHaveLength(5)
     expect(s.person.training).toEqual({
       randomPairs: 400000,
       emIterations: 40,
@@ -245,12 +245,9 @@ person:
   thresholds: { review: 0.90, link: 0.990 }
   blocking:
     - [id17]
-    - [name, birthMonth]
-    - [pinyin, dwelling]
-    - [name, phone]
+    - [pinyin, birthMonth]
     - [pinyin, phone]
-    - [pinyin, birthDate]
-    - [name, building]
+    - [pinyin, building]
     - [name, context]
 `
     const v = settingsVersion(shipped())
