@@ -253,7 +253,10 @@ async function writeRows(
     ['unit_id', 'house_id', 'relation', 'source_record_id'],
     rel.unitHouses,
   )
-  if (partial) await followRedirects(tx, w)
+  if (partial) {
+    await followRedirects(tx, w)
+    await followHouseGrids(tx, w.house.ids.ids)
+  }
   return {
     persons: w.person.groups.length,
     houses: houseRows.length,
@@ -470,6 +473,26 @@ async function followRedirects(tx: Tx, w: GoldenWorld): Promise<void> {
     await tx.query(
       `update ${table} t set ${column} = x.t from unnest($1::text[], $2::text[]) as x(f, t) where t.${column} = x.f`,
       pairs(r),
+    )
+  }
+}
+
+/**
+ * Persons without a grid of their own, and units, are in their house's grid: when a rewritten house
+ * has a grid now, those outside the neighbourhood follow it.
+ */
+async function followHouseGrids(tx: Tx, houseIds: readonly string[]): Promise<void> {
+  for (const part of chunks(houseIds)) {
+    await tx.query(
+      `update persons p set grid_code = h.grid_code from houses h
+        where h.id = any($1::text[]) and p.house_id = h.id and not (p.provenance ? 'gridCode')
+          and p.grid_code is distinct from h.grid_code`,
+      [part],
+    )
+    await tx.query(
+      `update units u set grid_code = h.grid_code from houses h
+        where h.id = any($1::text[]) and u.house_id = h.id and u.grid_code is distinct from h.grid_code`,
+      [part],
     )
   }
 }

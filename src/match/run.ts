@@ -73,6 +73,8 @@ export interface Resolved<R extends MentionRef> {
   freshModel: boolean
   settings: EntitySettings | null
   rules: readonly BlockingRule<R>[]
+  /** Golden id of each mention before this run (`sourceRecordId/role`), as far as it was loaded. */
+  previous: Map<string, string>
   summary: EntitySummary
 }
 
@@ -87,7 +89,11 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
   const retrain = opts.retrain ?? false
   const [{ now: startedAt } = { now: new Date() }] = await db.query<{ now: Date }>(`select now() as now`)
   const full = opts.full || retrain || !(await hasMatched(db))
-  const dirty = full ? null : await dirtyMentions(db, await watermark(db))
+  // the batches this run takes in: committed before it looked, not taken in by an earlier run
+  const batches = (
+    await db.query<{ id: string }>(`select id from batches where status = 'committed' and matched_at is null`)
+  ).map((b) => b.id)
+  const dirty = full ? null : await dirtyMentions(db, batches)
   const changed = dirty ? dirty.house.size + dirty.unit.size + dirty.person.size : -1
 
   let t = clock()
@@ -157,8 +163,15 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
   const summary = await db.transaction(async (tx) => {
     let golden: GoldenCounts
     if (dirty) {
-      for (const r of resolved) await writeResolved(db, tx, r, false, step)
-      golden = await step('golden', () => writeGolden(db, tx, world, survivorship, partialScope(world)))
+      // only what changed is written: clusters with a new or changed mention, or whose id moved
+      const part = {
+        house: touchedPart(house, dirty.house),
+        unit: touchedPart(unit, dirty.unit),
+        person: touchedPart(person, dirty.person),
+      }
+      for (const type of ['house', 'unit', 'person'] as const)
+        await writeChanged(db, tx, part[type] as Resolved<MentionRef>, dirty[type], step)
+      golden = await step('golden', () => writeGolden(db, tx, part, survivorship, partialScope(part)))
     } else {
       await step('clearing', async () => {
         await tx.exec(`truncate entity_links, match_keys`)
@@ -166,7 +179,7 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
       })
       // a full run rewrites these tables whole: their indexes are built once, after the load
       await withoutIndexes(tx, ['entity_links', 'match_keys', 'match_edges'], async () => {
-        for (const r of resolved) await writeResolved(db, tx, r, true, step)
+        for (const r of resolved) await writeResolved(db, tx, r, step)
       })
       golden = await step('golden', () => writeGolden(db, tx, world, survivorship, { kind: 'full' }))
     }
@@ -184,22 +197,12 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
       startedAt,
       JSON.stringify(out),
     ])
+    await tx.query(`update batches set matched_at = now() where id = any($1::text[])`, [batches])
     return out
   })
   summary.seconds.total = clock() - t0
   summary.seconds.writing = clock() - t
   return summary
-}
-
-/**
- * Batches finished from this moment on may hold new or changed records: the last run's start, less an
- * hour, since a batch stamps its finish before it commits and a run may have started in between.
- */
-async function watermark(db: Database): Promise<Date | null> {
-  const [r] = await db.query<{ at: Date | null }>(
-    `select max(started_at) - interval '1 hour' as at from match_runs`,
-  )
-  return r?.at ?? null
 }
 
 async function hasMatched(db: Database): Promise<boolean> {
@@ -212,22 +215,21 @@ async function hasMatched(db: Database): Promise<boolean> {
 
 /**
  * Source records with a mention not linked yet, or rewritten since it was linked; per entity type.
- * Only records of batches finished since the watermark are looked at (by source_records.batch_id).
+ * A record written (or rewritten) by a batch carries that batch's id, so only the batches no run has
+ * taken in yet are looked at.
  */
 async function dirtyMentions(
   db: Database,
-  since: Date | null,
+  batches: readonly string[],
 ): Promise<Record<'house' | 'unit' | 'person', Set<number>>> {
-  const recent = since
-    ? `and r.batch_id in (select id from batches where status = 'committed' and finished_at >= $2)`
-    : ''
   const of = async (table: string, type: string) => {
+    if (batches.length === 0) return new Set<number>()
     const rows = await db.query<{ id: string }>(
       `select distinct m.source_record_id as id from source_records r
          join ${table} m on m.source_record_id = r.id
          left join entity_links l on l.source_record_id = m.source_record_id and l.role = m.role and l.entity_type = $1
-        where (l.golden_id is null or r.updated_at > l.linked_at) ${recent}`,
-      since ? [type, since] : [type],
+        where r.batch_id = any($2::text[]) and (l.golden_id is null or r.updated_at > l.linked_at)`,
+      [type, batches],
     )
     return new Set(rows.map((r) => Number(r.id)))
   }
@@ -285,20 +287,26 @@ async function neighbourhood<R extends MentionRef>(
   const seeds = dirty.size > 0 ? await load([...dirty]) : []
   const counts = new Map<number, number>()
   const near = await widen(db, entityType, seeds, rules, dirty, load, maxBlock, counts)
-  const ids = [...new Set(near.map((r) => r.sourceRecordId))]
-  const members = new Set<number>()
-  for (let k = 0; k < ids.length; k += 20_000) {
-    const rows = await db.query<{ id: string }>(
-      `select distinct l2.source_record_id as id from entity_links l
-         join entity_links l2 on l2.entity_type = l.entity_type and l2.golden_id = l.golden_id
-        where l.entity_type = $1 and l.source_record_id = any($2::bigint[])`,
-      [entityType, ids.slice(k, k + 20_000).map(String)],
-    )
-    for (const r of rows) members.add(Number(r.id))
+  // every member of every golden record a loaded record's mentions hold; a member's record may hold
+  // another mention (a rental row's owner and tenant) whose golden record must come whole too
+  const records = [...near]
+  const have = new Set(near.map((r) => r.sourceRecordId))
+  let frontier = [...have]
+  while (frontier.length > 0) {
+    const members = new Set<number>()
+    for (let k = 0; k < frontier.length; k += 20_000) {
+      const rows = await db.query<{ id: string }>(
+        `select distinct l2.source_record_id as id from entity_links l
+           join entity_links l2 on l2.entity_type = l.entity_type and l2.golden_id = l.golden_id
+          where l.entity_type = $1 and l.source_record_id = any($2::bigint[])`,
+        [entityType, frontier.slice(k, k + 20_000).map(String)],
+      )
+      for (const r of rows) members.add(Number(r.id))
+    }
+    frontier = [...members].filter((id) => !have.has(id))
+    for (const id of frontier) have.add(id)
+    if (frontier.length > 0) records.push(...(await load(frontier)))
   }
-  const have = new Set(ids)
-  const missing = [...members].filter((id) => !have.has(id))
-  const records = missing.length > 0 ? [...near, ...(await load(missing))] : near
   return { records, oversized: (hash) => (counts.get(hash) ?? 0) > maxBlock }
 }
 
@@ -415,6 +423,7 @@ async function resolveHouses(
     freshModel: false,
     settings: null,
     rules: [HOUSE_RULE],
+    previous,
     summary: {
       mentions: records.length,
       clusters: groups.length,
@@ -499,6 +508,7 @@ async function resolveEntity<R extends MentionRef>(
     freshModel: fresh,
     settings,
     rules: spec.blocking,
+    previous,
     summary: {
       mentions: records.length,
       clusters: groups.length,
@@ -517,7 +527,12 @@ function partialScope(world: {
   unit: Resolved<UnitRecord>
   person: Resolved<PersonRecord>
 }): GoldenScope {
-  const records = (r: Resolved<MentionRef>) => [...new Set(r.records.map((m) => m.sourceRecordId))]
+  // the records of the clusters being rewritten (not every record loaded around them)
+  const records = (r: Resolved<MentionRef>) => {
+    const ids = new Set<number>()
+    for (const g of r.groups) for (const i of g) ids.add((r.records[i] as MentionRef).sourceRecordId)
+    return [...ids]
+  }
   const previousIds = (r: Resolved<MentionRef>) => {
     const ids = new Set<string>(r.ids.ids)
     for (const x of r.ids.redirects) ids.add(x.from)
@@ -561,36 +576,102 @@ const EDGE_COLUMNS = [
 
 type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>
 
-async function writeResolved(
-  db: Database,
-  tx: Tx,
-  r: Resolved<MentionRef>,
-  all: boolean,
-  step: Step,
-): Promise<void> {
+/** A full run: every link, judged pair and key of the entity type (the tables were emptied). */
+async function writeResolved(db: Database, tx: Tx, r: Resolved<MentionRef>, step: Step): Promise<void> {
   if (r.model && r.freshModel) await saveModel(tx, r.model, r.settings, settingsVersion(r.settings))
-  if (!all) {
-    const ids = [...new Set(r.records.map((m) => m.sourceRecordId))].map(String)
-    await tx.query(
-      `delete from entity_links where entity_type = $1 and source_record_id = any($2::bigint[])`,
-      [r.entityType, ids],
-    )
-    await tx.query(
-      `delete from match_edges where entity_type = $1 and source = 'model'
-          and (left_source_record_id = any($2::bigint[]) or right_source_record_id = any($2::bigint[]))`,
-      [r.entityType, ids],
-    )
-    await tx.query(`delete from match_keys where entity_type = $1 and source_record_id = any($2::bigint[])`, [
-      r.entityType,
-      ids,
-    ])
-  }
   await step('links', () => db.copyInto(tx, 'entity_links', LINK_COLUMNS, linkRows(r)))
-  const { scored, resolution } = r
-  if (scored && resolution)
+  if (r.scored && r.resolution)
     await step('edges', () => db.copyInto(tx, 'match_edges', EDGE_COLUMNS, edgeRows(r)))
   await step('keys', async () => {
     for (const text of keyText(r.entityType, r.records, r.rules))
+      await db.copyText(tx, 'match_keys', KEY_COLUMNS, text)
+  })
+  await step('history', () => writeIdHistory(tx, r.entityType, r.ids))
+}
+
+/**
+ * The clusters an incremental run changed: those holding a new or changed record, or a mention whose
+ * golden id moved, closed over records (a record's mentions of one type are rewritten together).
+ */
+function touchedPart<R extends MentionRef>(r: Resolved<R>, dirty: Set<number>): Resolved<R> {
+  const clustersOf = new Map<number, number[]>()
+  r.groups.forEach((g, c) => {
+    for (const i of g) {
+      const id = (r.records[i] as R).sourceRecordId
+      const cs = clustersOf.get(id)
+      if (cs) cs.push(c)
+      else clustersOf.set(id, [c])
+    }
+  })
+  const touched = new Uint8Array(r.groups.length)
+  const queue: number[] = []
+  r.groups.forEach((g, c) => {
+    const id = r.ids.ids[c]
+    const moved = g.some((i) => {
+      const m = r.records[i] as R
+      return dirty.has(m.sourceRecordId) || r.previous.get(refOf(m)) !== id
+    })
+    if (moved) {
+      touched[c] = 1
+      queue.push(c)
+    }
+  })
+  while (queue.length > 0) {
+    const c = queue.pop() as number
+    for (const i of r.groups[c] as number[])
+      for (const c2 of clustersOf.get((r.records[i] as R).sourceRecordId) ?? [])
+        if (!touched[c2]) {
+          touched[c2] = 1
+          queue.push(c2)
+        }
+  }
+  const keep = [...touched.keys()].filter((c) => touched[c] === 1)
+  return {
+    ...r,
+    groups: keep.map((c) => r.groups[c] as number[]),
+    ids: { ...r.ids, ids: keep.map((c) => r.ids.ids[c] as string) },
+  }
+}
+
+/**
+ * An incremental run: links of the touched clusters, the changed records' keys, and the judged pairs
+ * that touch them. Edges between two records outside the neighbourhood are left as they were.
+ */
+async function writeChanged(
+  db: Database,
+  tx: Tx,
+  r: Resolved<MentionRef>,
+  dirty: Set<number>,
+  step: Step,
+): Promise<void> {
+  const touched = new Set<number>()
+  for (const g of r.groups) for (const i of g) touched.add((r.records[i] as MentionRef).sourceRecordId)
+  const inHood = [...new Set(r.records.map((m) => m.sourceRecordId))].map(String)
+  const touchedIds = [...touched].map(String)
+  await step('links', async () => {
+    await tx.query(
+      `delete from entity_links where entity_type = $1 and source_record_id = any($2::bigint[])`,
+      [r.entityType, touchedIds],
+    )
+    await db.copyInto(tx, 'entity_links', LINK_COLUMNS, linkRows(r))
+  })
+  if (r.scored && r.resolution)
+    await step('edges', async () => {
+      await tx.query(
+        `delete from match_edges where entity_type = $1 and source = 'model'
+            and (left_source_record_id = any($2::bigint[]) or right_source_record_id = any($2::bigint[]))
+            and left_source_record_id = any($3::bigint[]) and right_source_record_id = any($3::bigint[])`,
+        [r.entityType, touchedIds, inHood],
+      )
+      await db.copyInto(tx, 'match_edges', EDGE_COLUMNS, edgeRows(r, touched))
+    })
+  await step('keys', async () => {
+    await tx.query(`delete from match_keys where entity_type = $1 and source_record_id = any($2::bigint[])`, [
+      r.entityType,
+      [...dirty].map(String),
+    ])
+    const changed = r.records.filter((m) => dirty.has(m.sourceRecordId))
+    for (const text of keyText(r.entityType, changed, r.rules))
       await db.copyText(tx, 'match_keys', KEY_COLUMNS, text)
   })
   await step('history', () => writeIdHistory(tx, r.entityType, r.ids))
@@ -619,7 +700,8 @@ function* linkRows(r: Resolved<MentionRef>): Generator<unknown[]> {
   }
 }
 
-function* edgeRows(r: Resolved<MentionRef>): Generator<unknown[]> {
+/** Judged pairs; with `touching`, only those with a record in it. */
+function* edgeRows(r: Resolved<MentionRef>, touching?: Set<number>): Generator<unknown[]> {
   const scored = r.scored as ScoredPairs
   const res = r.resolution as Resolution
   const version = r.model?.version ?? null
@@ -631,6 +713,7 @@ function* edgeRows(r: Resolved<MentionRef>): Generator<unknown[]> {
     const p = scored.pairs[x] as number
     const a = r.records[pairLeft(p)] as MentionRef
     const b = r.records[pairRight(p)] as MentionRef
+    if (touching && !touching.has(a.sourceRecordId) && !touching.has(b.sourceRecordId)) continue
     const w = scored.weights[x] as number
     const score = scored.decisions[x] === 1 ? 1 : 1 / (1 + 2 ** -w)
     yield [

@@ -2,7 +2,7 @@
  * The matcher end to end on both databases: a synthetic district ingested, matched, scored against its
  * truth; incremental batches against a full rebuild; steward decisions; stable ids and redirects.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -64,6 +64,33 @@ const linkMap = async (db: Database) =>
       )
     ).map((r) => [r.k, r.g]),
   )
+
+/** Golden rows and distinct relations, as comparable text (timestamps and row ids left out). */
+const goldenState = async (db: Database) => {
+  const rows = async (sql: string) => (await db.query<{ t: string }>(sql)).map((r) => r.t)
+  return {
+    persons: await rows(
+      `select concat_ws('|', id, id_number, name, gender, birth_date, array_to_string(phones, ','), category,
+              array_to_string(assistance, ','), house_id, grid_code) as t from persons order by 1`,
+    ),
+    houses: await rows(
+      `select concat_ws('|', id, key, partial, usage, owner_person_id, grid_code) as t from houses order by 1`,
+    ),
+    units: await rows(
+      `select concat_ws('|', id, credit_code, name, array_to_string(sign_names, ','), kind, status, legal_rep_person_id, house_id) as t
+         from units order by 1`,
+    ),
+    personHouses: await rows(
+      `select distinct concat_ws('|', person_id, house_id, relation) as t from person_houses order by 1`,
+    ),
+    personUnits: await rows(
+      `select distinct concat_ws('|', person_id, unit_id, relation) as t from person_units order by 1`,
+    ),
+    unitHouses: await rows(
+      `select distinct concat_ws('|', unit_id, house_id, relation) as t from unit_houses order by 1`,
+    ),
+  }
+}
 
 forEachDatabase('match a district', (getDb) => {
   it('resolves persons, houses and units close to the truth', async () => {
@@ -181,6 +208,7 @@ forEachDatabase('match in deliveries', (getDb) => {
       expect(s.changed).toBeGreaterThan(0)
     }
     const incremental = await linkMap(db)
+    const goldenIncremental = await goldenState(db)
     const [counts] = await db.query<Record<string, number>>(
       `select (select count(*)::int from persons) p, (select count(*)::int from houses) h, (select count(*)::int from units) u`,
     )
@@ -190,6 +218,8 @@ forEachDatabase('match in deliveries', (getDb) => {
       `select (select count(*)::int from persons) p, (select count(*)::int from houses) h, (select count(*)::int from units) u`,
     )
     expect(full).toEqual(counts)
+    // the golden rows and the relations too, field by field
+    expect(await goldenState(db)).toEqual(goldenIncremental)
   })
 
   it('does nothing when nothing changed, and re-resolves a record rewritten since', async () => {
@@ -198,14 +228,34 @@ forEachDatabase('match in deliveries', (getDb) => {
     const idle = await matchAll(db)
     expect(idle.mode).toBe('incremental')
     expect(idle.changed).toBe(0)
-    const [rec] = await db.query<{ id: string }>(
-      `select source_record_id as id from source_persons where source = 'police.hukou' order by 1 limit 1`,
+    // next month's export rewrites one resident's record (a new phone): that record alone is resolved again
+    const [rec] = await db.query<{ id: string; raw: Record<string, string> }>(
+      `select id, raw from source_records where source = 'police.hukou' order by id limit 1`,
     )
-    await db.query(`update source_records set updated_at = now() + interval '1 minute' where id = $1`, [
-      rec!.id,
-    ])
+    const header = Object.keys(rec!.raw)
+    const phoneColumn = header.find((h) => ['联系电话', '手机号码', '电话'].includes(h)) as string
+    const row = header.map((h) => (h === phoneColumn ? '13900001111' : (rec!.raw[h] ?? '')))
+    const file = join(dir, 'police.hukou.update.csv')
+    writeFileSync(
+      file,
+      `${header.join(',')}\n${row.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')}\n`,
+    )
+    const [outcome] = await ingestPaths(db, [file], {
+      mappings: allMappings(),
+      defaultDistrict: '320104',
+      maxRefusedShare: 0.5,
+      source: 'police.hukou',
+    })
+    expect(outcome?.summary?.updated).toBe(1)
     const again = await matchAll(db)
     expect(again.changed).toBe(2) // its person and its house
     expect(await linkMap(db)).toEqual(before)
+    const [person] = await db.query<{ phones: string[] }>(
+      `select p.phones from persons p join entity_links l on l.golden_id = p.id
+        where l.source_record_id = $1 and l.role = 'person'`,
+      [rec!.id],
+    )
+    expect(person?.phones).toContain('13900001111')
+    expect((await matchAll(db)).changed).toBe(0)
   })
 })

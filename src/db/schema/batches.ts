@@ -34,6 +34,8 @@ export const batches = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     seconds: doublePrecision('seconds'),
+    /** when a match run took this batch's records in; null until then (the next incremental run's input) */
+    matchedAt: timestamp('matched_at', { withTimezone: true }),
   },
   (t) => [index('batches_source_sha_idx').on(t.source, t.fileSha256)],
 )

@@ -1,0 +1,1 @@
+ALTER TABLE "batches" ADD COLUMN "matched_at" timestamp with time zone;
