@@ -90,7 +90,12 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       '-c max_connections=200',
       ...(opts.fast === false
         ? // durable, with the memory a dedicated server of this size would be given (docs/benchmarks.md)
-          ['-c shared_buffers=2GB', '-c max_wal_size=4GB', '-c maintenance_work_mem=512MB', '-c work_mem=64MB']
+          [
+            '-c shared_buffers=2GB',
+            '-c max_wal_size=4GB',
+            '-c maintenance_work_mem=512MB',
+            '-c work_mem=64MB',
+          ]
         : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
     ]
     await exec('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', settings.join(' '), '-w', 'start'])
