@@ -126,6 +126,7 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
     loadSeconds: clock() - t,
     attach: attachByUniqueName,
     oversized: unitHood?.oversized,
+    previous: unitHood?.previous,
     all: !dirty,
   })
   log(`units: ${unit.records.length} mentions → ${unit.groups.length} units`)
@@ -145,6 +146,7 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
     retrain,
     loadSeconds: clock() - t,
     oversized: personHood?.oversized,
+    previous: personHood?.previous,
     all: !dirty,
   })
   log(`persons: ${person.records.length} mentions → ${person.groups.length} persons`)
@@ -283,7 +285,7 @@ async function neighbourhood<R extends MentionRef>(
   rules: readonly BlockingRule<R>[],
   maxBlock: number,
   load: (ids: number[]) => Promise<R[]>,
-): Promise<{ records: R[]; oversized: (hash: number) => boolean }> {
+): Promise<{ records: R[]; previous: Map<string, string>; oversized: (hash: number) => boolean }> {
   const seeds = dirty.size > 0 ? await load([...dirty]) : []
   const counts = new Map<number, number>()
   const near = await widen(db, entityType, seeds, rules, dirty, load, maxBlock, counts)
@@ -291,23 +293,27 @@ async function neighbourhood<R extends MentionRef>(
   // another mention (a rental row's owner and tenant) whose golden record must come whole too
   const records = [...near]
   const have = new Set(near.map((r) => r.sourceRecordId))
+  const previous = new Map<string, string>() // every loaded mention's golden id, read on the way
   let frontier = [...have]
   while (frontier.length > 0) {
     const members = new Set<number>()
     for (let k = 0; k < frontier.length; k += 20_000) {
-      const rows = await db.query<{ id: string }>(
-        `select distinct l2.source_record_id as id from entity_links l
+      const rows = await db.query<{ id: string; role: string; golden_id: string }>(
+        `select distinct l2.source_record_id as id, l2.role, l2.golden_id from entity_links l
            join entity_links l2 on l2.entity_type = l.entity_type and l2.golden_id = l.golden_id
           where l.entity_type = $1 and l.source_record_id = any($2::bigint[])`,
         [entityType, frontier.slice(k, k + 20_000).map(String)],
       )
-      for (const r of rows) members.add(Number(r.id))
+      for (const r of rows) {
+        members.add(Number(r.id))
+        previous.set(`${r.id}/${r.role}`, r.golden_id)
+      }
     }
     frontier = [...members].filter((id) => !have.has(id))
     for (const id of frontier) have.add(id)
     if (frontier.length > 0) records.push(...(await load(frontier)))
   }
-  return { records, oversized: (hash) => (counts.get(hash) ?? 0) > maxBlock }
+  return { records, previous, oversized: (hash) => (counts.get(hash) ?? 0) > maxBlock }
 }
 
 /** Owners tie to the house of their record, legal reps and operators to its unit. */
@@ -450,6 +456,8 @@ async function resolveEntity<R extends MentionRef>(
     /** A pass after clustering that joins records by a rule no pair can see; returns those it joined. */
     attach?: (records: R[], find: (i: number) => number, union: (a: number, b: number) => boolean) => number[]
     oversized?: ((hash: number) => boolean) | undefined
+    /** Golden ids of the records before this run, when the caller read them already. */
+    previous?: Map<string, string> | undefined
   },
 ): Promise<Resolved<R>> {
   const linker = new Linker(spec)
@@ -491,7 +499,7 @@ async function resolveEntity<R extends MentionRef>(
   }
   const groups = [...resolution.clusters.groups().values()]
   const clustering = clock() - t
-  const previous = await previousLinks(db, spec.entityType, opts.all ? undefined : records)
+  const previous = opts.previous ?? (await previousLinks(db, spec.entityType, opts.all ? undefined : records))
   const ids = assignIds(
     groups,
     (i) => previous.get(refOf(records[i] as R)) ?? null,
