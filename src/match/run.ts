@@ -88,7 +88,7 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
   const log = opts.log ?? (() => {})
   const retrain = opts.retrain ?? false
   const [{ now: startedAt } = { now: new Date() }] = await db.query<{ now: Date }>(`select now() as now`)
-  const full = opts.full || retrain || !(await hasMatched(db))
+  const full = opts.full || retrain || !(await hasMatched(db, settings))
   // the batches this run takes in: committed before it looked, not taken in by an earlier run
   const batches = (
     await db.query<{ id: string }>(`select id from batches where status = 'committed' and matched_at is null`)
@@ -207,11 +207,19 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
   return summary
 }
 
-async function hasMatched(db: Database): Promise<boolean> {
+/**
+ * Whether an incremental run can follow the last one: something was matched, and the active models
+ * were trained on these settings. Changed settings mean a full run (which trains anew).
+ */
+async function hasMatched(db: Database, settings: MatchSettings): Promise<boolean> {
   const [links] = await db.query<{ n: number }>(
     `select count(*)::int as n from (select 1 from entity_links limit 1) x`,
   )
-  const [models] = await db.query<{ n: number }>(`select count(*)::int as n from match_models where active`)
+  const [models] = await db.query<{ n: number }>(
+    `select count(*)::int as n from match_models
+      where active and (version like $1 or version like $2)`,
+    [`person-${settingsVersion(settings.person)}-%`, `unit-${settingsVersion(settings.unit)}-%`],
+  )
   return (links?.n ?? 0) > 0 && (models?.n ?? 0) >= 2
 }
 

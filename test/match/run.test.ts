@@ -14,6 +14,7 @@ import { type EntityType, evaluate, type LinkRow } from '../../src/match/evaluat
 import { explainGolden, explainPair } from '../../src/match/explain.ts'
 import { readHubLinks } from '../../src/match/links.ts'
 import { matchAll } from '../../src/match/run.ts'
+import { loadSettings } from '../../src/match/settings.ts'
 import { forEachDatabase } from '../support/databases.ts'
 
 let dir: string
@@ -257,5 +258,13 @@ forEachDatabase('match in deliveries', (getDb) => {
     )
     expect(person?.phones).toContain('13900001111')
     expect((await matchAll(db)).changed).toBe(0)
+
+    // other settings: the active models were not trained on them, so the next run is full and trains
+    const settings = loadSettings()
+    settings.person.thresholds.review = 0.95
+    const changed = await matchAll(db, { settings })
+    expect(changed.mode).toBe('full')
+    expect(changed.person.modelVersion).not.toBe(again.person.modelVersion)
+    expect((await matchAll(db, { settings })).mode).toBe('incremental')
   })
 })
