@@ -57,6 +57,9 @@ const COMPOUND_SUFFIXES = [
   '湾',
   '村',
 ]
+// Place names that end like a compound but are as often streets (七家湾, 钓鱼台村): a door number and
+// then a building after one make it a street.
+const STREET_LIKE_SUFFIXES = ['湾', '村', '营', '桥', '塘', '岗', '坊', '台']
 // What is left of a street or community the division list does not know (钞库街社区贡院街…).
 const UNKNOWN_DIVISION_ENDS = ['街道办事处', '办事处', '街道', '居委会', '委员会', '社区']
 
@@ -134,19 +137,30 @@ export function parseParts(tail: string): AddressParts {
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!
     const next = items[i + 1]
-    if (item.kind === 'text')
-      placeText(p, dropUnknownDivisions(item.text), next?.kind === 'group' ? next : null)
-    else placeGroup(p, item)
+    if (item.kind === 'text') {
+      // a building after the door number: 1号楼, or dashed 1-1-102
+      const buildingLater = items
+        .slice(i + 2)
+        .some((x) => x.kind === 'group' && (x.mark === 'building' || (x.mark === null && x.nums.length >= 2)))
+      placeText(p, dropUnknownDivisions(item.text), next?.kind === 'group' ? next : null, buildingLater)
+    } else placeGroup(p, item)
   }
   return p
 }
 
-function placeText(p: AddressParts, text: string, next: NumberGroup | null): void {
+function placeText(p: AddressParts, text: string, next: NumberGroup | null, buildingLater: boolean): void {
   if (text.length < 2) return
   const nothingYet = !p.road && !p.compound && !p.number && !p.building && !p.unit && !p.room
   if (nothingYet) {
     const split = splitRoadCompound(text)
     if (split) [p.road, p.compound] = split
+    // 七家湾8号1号楼102室, 七家湾8-1-1-102: a door number, then a building, so 七家湾 is a street
+    // (武定新村12号301室 and 翠苑小区3-2-301 are compounds: no door number before the building)
+    else if (
+      endsWithAny(text, STREET_LIKE_SUFFIXES) &&
+      ((next?.mark === 'hao' && buildingLater) || (next?.mark === null && next.nums.length >= 4))
+    )
+      p.road = text
     else if (endsWithAny(text, COMPOUND_SUFFIXES)) p.compound = text
     else if (next && BUILDING_MARKS.has(next.mark))
       p.compound = text // 阳光里3栋: a compound

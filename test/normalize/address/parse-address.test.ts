@@ -151,6 +151,13 @@ describe('below the divisions', () => {
       { building: '3', unit: '1', room: '502' },
     ],
     ['武定新村12号301室', '320104|@武定新村|12|301', 'room', { compound: '武定新村', building: '12' }],
+    // a street named like a compound (…湾, …村), with a door number and then a building
+    ['七家湾8号1号楼102室', '320104|七家湾|8|1|102', 'room', { road: '七家湾', number: '8', building: '1' }],
+    ['七家湾8号2栋一单元102', '320104|七家湾|8|2|102', 'room', { unit: '1' }],
+    ['七家湾8号白鹭新村8幢1单元102室', '320104|七家湾|8|8|102', 'room', { compound: '白鹭新村' }],
+    ['七家湾8-8-1-102', '320104|七家湾|8|8|102', 'room', { road: '七家湾', unit: '1' }],
+    ['七家湾8号白鹭新村8-1-102', '320104|七家湾|8|8|102', 'room', { compound: '白鹭新村', unit: '1' }],
+    ['白鹭新村8幢1单元102室', '320104|@白鹭新村|8|102', 'room', { compound: '白鹭新村' }],
     ['翠苑小区3-2-301', '320104|@翠苑小区|3|301', 'room', { building: '3', unit: '2', room: '301' }],
     ['翠苑小区5栋', '320104|@翠苑小区|5|', 'building', { room: null }],
     // road and compound both written: a door number puts the road in the key, else the compound
