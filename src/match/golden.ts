@@ -168,6 +168,7 @@ async function writeRows(
 ): Promise<GoldenCounts> {
   const houseRows: unknown[][] = []
   const addressRows: unknown[][] = []
+  const gridMoved: string[] = [] // houses whose grid is not what it was: who lives there follows
   w.house.groups.forEach((g, c) => {
     const id = w.house.ids.ids[c] as string
     const members = g.map((i) => houseMember(w.house.records[i] as HouseRecord, index))
@@ -189,7 +190,9 @@ async function writeRows(
       golden.lng,
       golden.lat,
     ])
+    if ((index.houseGrid.get(id) ?? null) !== golden.gridCode) gridMoved.push(id)
     if (golden.gridCode) index.houseGrid.set(id, golden.gridCode)
+    else index.houseGrid.delete(id)
     houseRows.push([
       id,
       addressId,
@@ -255,7 +258,7 @@ async function writeRows(
   )
   if (partial) {
     await followRedirects(tx, w)
-    await followHouseGrids(tx, w.house.ids.ids)
+    await followHouseGrids(tx, gridMoved)
   }
   return {
     persons: w.person.groups.length,
@@ -402,6 +405,7 @@ async function partialIndex(
   const keys = new Set<string>()
   for (const p of w.person.records) if (p.addressKey) keys.add(p.addressKey)
   for (const u of w.unit.records) if (u.premises) keys.add(u.premises)
+  for (const g of w.house.groups) keys.add((w.house.records[g[0] as number] as HouseRecord).key) // their grids now
   const houses: { key: string; id: string; grid: string | null }[] = []
   for (const ks of chunks([...keys])) {
     const rows = await tx.query<{ key: string; id: string; grid_code: string | null }>(

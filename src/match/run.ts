@@ -243,11 +243,12 @@ async function dirtyMentions(
     )
     return new Set(rows.map((r) => Number(r.id)))
   }
-  return {
-    house: await of('source_houses', 'house'),
-    unit: await of('source_units', 'unit'),
-    person: await of('source_persons', 'person'),
-  }
+  const [house, unit, person] = await Promise.all([
+    of('source_houses', 'house'),
+    of('source_units', 'unit'),
+    of('source_persons', 'person'),
+  ])
+  return { house, unit, person }
 }
 
 /** Add the records that share a blocking key with these (from match_keys) and return all of them. */
