@@ -6,7 +6,8 @@
  * An address without a room stays at its building and is marked partial, never forced onto a room.
  */
 import type { Database } from '../db/types.ts'
-import { mentionPages, recordFilter, SEEN_AT, StringPool } from './load.ts'
+import type { HouseMember } from './survivorship/index.ts'
+import { mentionHead, mentionPages, SEEN_AT, StringPool } from './load.ts'
 
 export interface HouseRecord {
   sourceRecordId: number
@@ -24,22 +25,23 @@ export interface HouseRecord {
   lat: number | null
   partial: boolean
   /** The parsed parts as the record wrote them, for the golden address. */
-  parts: {
-    addressRaw: string | null
-    districtCode: string | null
-    streetCode: string | null
-    road: string | null
-    number: string | null
-    compound: string | null
-    building: string | null
-    unit: string | null
-    floor: string | null
-    room: string | null
-    depth: string | null
-    key: string | null
-    buildingKey: string | null
-  }
+  parts: Pick<HouseMember, AddressPart>
 }
+
+type AddressPart =
+  | 'addressRaw'
+  | 'districtCode'
+  | 'streetCode'
+  | 'road'
+  | 'number'
+  | 'compound'
+  | 'building'
+  | 'unit'
+  | 'floor'
+  | 'room'
+  | 'depth'
+  | 'key'
+  | 'buildingKey'
 
 /** district|@compound → district|road|number, learnt by majority from addresses that give both. */
 export class AddressCanon {
@@ -71,6 +73,12 @@ export class AddressCanon {
 
   get size(): number {
     return this.aliases.size
+  }
+
+  /** The canonical key of a dwelling, or null when the text named only a division (or nothing). */
+  dwelling(key: string | null): string | null {
+    const k = this.key(key)
+    return k === null || k.includes('|#') ? null : k
   }
 
   /** The key with a compound-only head rewritten onto its door number. */
@@ -116,20 +124,13 @@ export async function loadHouses(
   const cols = `${SEEN_AT}, m.key, m.building_key, m.division_code, m.community_code, m.usage, m.grid_code, m.lng,
     m.lat, m.district_code, m.street_code, m.road, m.number, m.compound, m.building, m.unit, m.floor,
     m.room, m.depth`
-  for await (const page of mentionPages(db, 'source_houses', cols, recordFilter(records))) {
+  for await (const page of mentionPages(db, 'source_houses', cols, { records })) {
     for (const r of page) {
-      const parsed = canon.key(pool.str(r.key))
       // only a division recognised (or nothing): no dwelling to share, so the mention stands alone
       const key =
-        parsed === null || parsed.includes('|#')
-          ? `!${String(r.source_record_id)}/${String(r.role)}`
-          : (pool.str(parsed) as string)
+        pool.str(canon.dwelling(pool.str(r.key))) ?? `!${String(r.source_record_id)}/${String(r.role)}`
       out.push({
-        sourceRecordId: Number(r.source_record_id),
-        source: pool.str(r.source) as string,
-        recordId: String(r.record_id),
-        role: pool.str(r.role) as string,
-        seenAt: pool.str(r.seen_at) as string,
+        ...mentionHead(r, pool),
         key,
         buildingKey: pool.str(buildingOf(key)),
         divisionCode: pool.str(r.division_code),

@@ -14,17 +14,6 @@ interface Mention {
   role: string
 }
 
-/** match_keys rows for the given records under the given rules. */
-export function* keyRows<R extends Mention>(
-  entityType: string,
-  records: readonly R[],
-  rules: readonly BlockingRule<R>[],
-): Generator<unknown[]> {
-  for (const r of records)
-    for (const rule of rules)
-      for (const k of keysOf(r, rule)) yield [entityType, keyHash(rule.name, k), r.sourceRecordId, r.role]
-}
-
 export const KEY_COLUMNS = ['entity_type', 'key_hash', 'source_record_id', 'role']
 
 /**

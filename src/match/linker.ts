@@ -68,8 +68,6 @@ export interface LinkerStats {
   seconds: { blocking: number; scoring: number; training: number }
 }
 
-const now = () => performance.now() / 1000
-
 export class Linker<R> {
   constructor(private readonly spec: EntitySpec<R>) {}
 
@@ -248,12 +246,6 @@ export class Linker<R> {
       out.weights[x] = w
     }
     return out
-  }
-
-  static timed<T>(fn: () => T): [T, number] {
-    const t0 = now()
-    const v = fn()
-    return [v, now() - t0]
   }
 }
 

@@ -9,7 +9,7 @@ import { type Feature, ruleOf } from './blocking.ts'
 import type { AddressCanon } from './houses.ts'
 import { buildingOf } from './houses.ts'
 import type { Comparison, EntitySpec, HardRule } from './linker.ts'
-import { mentionPages, recordFilter, SEEN_AT, StringPool } from './load.ts'
+import { mentionHead, mentionPages, SEEN_AT, StringPool } from './load.ts'
 import type { EntitySettings } from './settings.ts'
 import { editDistance, hamming } from './strings.ts'
 
@@ -55,15 +55,11 @@ export async function loadPersons(
 ): Promise<PersonRecord[]> {
   const out: PersonRecord[] = []
   const pool = new StringPool()
-  for await (const page of mentionPages(db, 'source_persons', COLUMNS, recordFilter(records))) {
+  for await (const page of mentionPages(db, 'source_persons', COLUMNS, { records })) {
     for (const r of page) {
-      const addressKey = pool.str(canon.key(pool.str(r.address_key)))
+      const addressKey = pool.str(canon.dwelling(pool.str(r.address_key)))
       out.push({
-        sourceRecordId: Number(r.source_record_id),
-        source: pool.str(r.source) as string,
-        recordId: String(r.record_id),
-        role: pool.str(r.role) as string,
-        seenAt: pool.str(r.seen_at) as string,
+        ...mentionHead(r, pool),
         name: pool.str(r.name),
         namePinyin: pool.str(r.name_pinyin),
         idNumber: pool.str(r.id_number),
@@ -74,8 +70,8 @@ export async function loadPersons(
         birthPrecision: pool.str(r.birth_precision),
         ethnicity: pool.str(r.ethnicity),
         phones: pool.strs(r.phones),
-        addressKey: addressKey?.includes('|#') ? null : addressKey,
-        buildingKey: addressKey?.includes('|#') ? null : pool.str(buildingOf(addressKey)),
+        addressKey,
+        buildingKey: pool.str(buildingOf(addressKey)),
         hukouAddressKey: pool.str(r.hukou_address_key),
         category: pool.str(r.category),
         assistance: pool.strs(r.assistance),

@@ -11,7 +11,7 @@ import { type Feature, ruleOf } from './blocking.ts'
 import { buildingOf } from './houses.ts'
 import type { AddressCanon } from './houses.ts'
 import type { Comparison, EntitySpec, HardRule } from './linker.ts'
-import { mentionPages, recordFilter, SEEN_AT, StringPool } from './load.ts'
+import { mentionHead, mentionPages, SEEN_AT, StringPool } from './load.ts'
 import type { EntitySettings } from './settings.ts'
 
 export interface UnitRecord {
@@ -96,16 +96,12 @@ export async function loadUnits(
 ): Promise<UnitRecord[]> {
   const out: UnitRecord[] = []
   const pool = new StringPool()
-  for await (const page of mentionPages(db, 'source_units', COLUMNS, recordFilter(records))) {
+  for await (const page of mentionPages(db, 'source_units', COLUMNS, { records })) {
     for (const r of page) {
-      const premises = pool.str(canon.key(pool.str(r.address_key)))
+      const premises = pool.str(canon.dwelling(pool.str(r.address_key)))
       const name = pool.str(r.name)
       out.push({
-        sourceRecordId: Number(r.source_record_id),
-        source: pool.str(r.source) as string,
-        recordId: String(r.record_id),
-        role: pool.str(r.role) as string,
-        seenAt: pool.str(r.seen_at) as string,
+        ...mentionHead(r, pool),
         creditCode: pool.str(r.credit_code),
         creditValid: r.credit_valid === null ? null : Boolean(r.credit_valid),
         regNo: pool.str(r.reg_no),
@@ -117,8 +113,8 @@ export async function loadUnits(
         status: pool.str(r.status),
         industry: pool.str(r.industry),
         phones: pool.strs(r.phones),
-        premises: premises?.includes('|#') ? null : premises,
-        building: premises?.includes('|#') ? null : pool.str(buildingOf(premises)),
+        premises,
+        building: pool.str(buildingOf(premises)),
         people: pool.strs(r.people),
       })
     }

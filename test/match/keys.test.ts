@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { BlockingRule } from '../../src/match/blocking.ts'
-import { cyrb53, KEY_COLUMNS, keyHash, keyRows } from '../../src/match/keys.ts'
+import { cyrb53, KEY_COLUMNS, keyHash, keyText } from '../../src/match/keys.ts'
 
 describe('cyrb53', () => {
   // pinned: these hashes are stored in match_keys, so a change here silently orphans every stored key
@@ -56,7 +56,22 @@ describe('keyHash', () => {
   })
 })
 
-describe('keyRows', () => {
+/** keyText's COPY lines read back as rows: [entity type, key hash, record, role]. */
+const keyRows = <R extends { sourceRecordId: number; role: string }>(
+  type: string,
+  records: readonly R[],
+  rules: readonly BlockingRule<R>[],
+): unknown[][] =>
+  [...keyText(type, records, rules)]
+    .join('')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => {
+      const [t, hash, id, role] = l.split('\t')
+      return [t, Number(hash), Number(id), role]
+    })
+
+describe('keyText', () => {
   interface M {
     sourceRecordId: number
     role: string
