@@ -7,7 +7,7 @@
  */
 import type { Database } from '../db/types.ts'
 import type { HouseMember } from './survivorship/index.ts'
-import { mentionHead, mentionPages, SEEN_AT, StringPool } from './load.ts'
+import { mentionPages, SEEN_AT, StringPool } from './load.ts'
 
 export interface HouseRecord {
   sourceRecordId: number
@@ -130,7 +130,12 @@ export async function loadHouses(
       const key =
         pool.str(canon.dwelling(pool.str(r.key))) ?? `!${String(r.source_record_id)}/${String(r.role)}`
       out.push({
-        ...mentionHead(r, pool),
+        // written out, not spread: a million records keep one compact shape
+        sourceRecordId: Number(r.source_record_id),
+        source: pool.str(r.source) as string,
+        recordId: String(r.record_id),
+        role: pool.str(r.role) as string,
+        seenAt: pool.str(r.seen_at) as string,
         key,
         buildingKey: pool.str(buildingOf(key)),
         divisionCode: pool.str(r.division_code),

@@ -55,23 +55,6 @@ export const SEEN_AT = `to_char(r.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"H
 export const str = (v: unknown): string | null =>
   v === null || v === undefined || v === '' ? null : String(v)
 
-/** What every mention record starts with: which role of which source record, and when it was written. */
-export interface MentionHead {
-  sourceRecordId: number
-  source: string
-  recordId: string
-  role: string
-  seenAt: string
-}
-
-export const mentionHead = (r: Row, pool: StringPool): MentionHead => ({
-  sourceRecordId: Number(r.source_record_id),
-  source: pool.str(r.source) as string,
-  recordId: String(r.record_id),
-  role: pool.str(r.role) as string,
-  seenAt: pool.str(r.seen_at) as string,
-})
-
 /**
  * One string instance per distinct value: the driver hands each row its own copies, and a million
  * mentions repeat the same source, role, date and address parts; keeping one copy saves most of the heap.

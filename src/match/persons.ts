@@ -9,7 +9,7 @@ import { type Feature, ruleOf } from './blocking.ts'
 import type { AddressCanon } from './houses.ts'
 import { buildingOf } from './houses.ts'
 import type { Comparison, EntitySpec, HardRule } from './linker.ts'
-import { mentionHead, mentionPages, SEEN_AT, StringPool } from './load.ts'
+import { mentionPages, SEEN_AT, StringPool } from './load.ts'
 import type { EntitySettings } from './settings.ts'
 import { editDistance, hamming } from './strings.ts'
 
@@ -59,7 +59,12 @@ export async function loadPersons(
     for (const r of page) {
       const addressKey = pool.str(canon.dwelling(pool.str(r.address_key)))
       out.push({
-        ...mentionHead(r, pool),
+        // written out, not spread: a million records keep one compact shape
+        sourceRecordId: Number(r.source_record_id),
+        source: pool.str(r.source) as string,
+        recordId: String(r.record_id),
+        role: pool.str(r.role) as string,
+        seenAt: pool.str(r.seen_at) as string,
         name: pool.str(r.name),
         namePinyin: pool.str(r.name_pinyin),
         idNumber: pool.str(r.id_number),

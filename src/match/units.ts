@@ -11,7 +11,7 @@ import { type Feature, ruleOf } from './blocking.ts'
 import { buildingOf } from './houses.ts'
 import type { AddressCanon } from './houses.ts'
 import type { Comparison, EntitySpec, HardRule } from './linker.ts'
-import { mentionHead, mentionPages, SEEN_AT, StringPool } from './load.ts'
+import { mentionPages, SEEN_AT, StringPool } from './load.ts'
 import type { EntitySettings } from './settings.ts'
 
 export interface UnitRecord {
@@ -101,7 +101,12 @@ export async function loadUnits(
       const premises = pool.str(canon.dwelling(pool.str(r.address_key)))
       const name = pool.str(r.name)
       out.push({
-        ...mentionHead(r, pool),
+        // written out, not spread: a million records keep one compact shape
+        sourceRecordId: Number(r.source_record_id),
+        source: pool.str(r.source) as string,
+        recordId: String(r.record_id),
+        role: pool.str(r.role) as string,
+        seenAt: pool.str(r.seen_at) as string,
         creditCode: pool.str(r.credit_code),
         creditValid: r.credit_valid === null ? null : Boolean(r.credit_valid),
         regNo: pool.str(r.reg_no),
