@@ -12,6 +12,7 @@ import { swaggerPlugin } from './plugins/external/swagger.ts'
 import type { ClientRegistry } from './policy/index.ts'
 import { batchesRoutes } from './routes/batches/index.ts'
 import { healthRoutes } from './routes/health.ts'
+import { registerRoutes } from './routes/registers/index.ts'
 
 export interface AppOptions {
   db: Database
@@ -60,6 +61,7 @@ export const buildApp = async (opts: AppOptions): Promise<FastifyInstance> => {
     async (v1) => {
       v1.addHook('onRequest', app.authenticate)
       await v1.register(batchesRoutes, { maxUploadBytes })
+      await v1.register(registerRoutes, { district: config.SANSHI_DISTRICT })
     },
     { prefix: '/v1' },
   )

@@ -6,6 +6,7 @@
  */
 import { withoutIndexes } from '../db/bulk.ts'
 import type { Database, Tx } from '../db/types.ts'
+import { pinyinKey } from '../normalize/pinyin.ts'
 import type { HouseRecord } from './houses.ts'
 import type { PersonRecord } from './persons.ts'
 import type { Resolved } from './run.ts'
@@ -80,6 +81,7 @@ const PERSON_COLUMNS = [
   'id',
   'id_number',
   'name',
+  'name_pinyin',
   'gender',
   'birth_date',
   'ethnicity',
@@ -280,6 +282,7 @@ function* personRows(w: GoldenWorld, index: Index, survivorship: Survivorship): 
       w.person.ids.ids[c],
       golden.idNumber,
       golden.name,
+      golden.name === null ? null : pinyinKey(golden.name), // for same-sound lookups (API)
       golden.gender,
       golden.birthDate,
       golden.ethnicity,

@@ -1,24 +1,22 @@
 import { z } from 'zod'
-import {
-  type EntityType,
-  HouseMentionSchema,
-  PersonMentionSchema,
-  Role,
-  UnitMentionSchema,
-} from '../../../schemas/mentions.ts'
+import { Role } from '../../../schemas/mentions.ts'
+import { RECORD_SCHEMAS } from '../../../schemas/registers.ts'
+import { WHERE_COLUMNS } from './rows-sql.ts'
 
-/** The fields a scope can name, per entity type: those of the unified schema. */
+type EntityType = keyof typeof RECORD_SCHEMAS
+
+/** The fields a scope can name, per entity type: those of the records the API serves (schemas/registers.ts). */
 export const ENTITY_FIELDS: Record<EntityType, readonly string[]> = {
-  person: Object.keys(PersonMentionSchema.shape),
-  house: Object.keys(HouseMentionSchema.shape),
-  unit: Object.keys(UnitMentionSchema.shape),
+  person: Object.keys(RECORD_SCHEMAS.person.shape),
+  house: Object.keys(RECORD_SCHEMAS.house.shape),
+  unit: Object.keys(RECORD_SCHEMAS.unit.shape),
 }
 
 /** Fields that have a masked form (src/api/policy/fields.ts); any other field is whole or hidden. */
 export const MASKABLE_FIELDS: Record<EntityType, readonly string[]> = {
-  person: ['name', 'idNumber', 'otherDocument', 'phones'],
+  person: ['name', 'idNumber', 'phones'],
   house: [],
-  unit: ['phones'],
+  unit: [],
 }
 
 export const FieldView = z.enum(['whole', 'masked', 'hidden'])
@@ -26,6 +24,12 @@ export type FieldView = z.infer<typeof FieldView>
 
 export const RowRule = z.enum(['all', 'divisions', 'grids', 'own-department'])
 export type RowRule = z.infer<typeof RowRule>
+
+/** At most `max` requests per window of `perSeconds` seconds, counted by plugins/external/rate-limit.ts. */
+export const RateLimitSchema = z
+  .object({ max: z.number().int().min(1), perSeconds: z.number().positive().max(86_400).default(1) })
+  .strict()
+export type RateLimit = z.infer<typeof RateLimitSchema>
 
 /** police.hukou, police.* or * — source ids are `<department>.<format>`. */
 const SourcePattern = z
@@ -66,6 +70,8 @@ export const ClientSchema = z
     export: z.boolean().default(false),
     steward: z.boolean().default(false),
     audit: z.boolean().default(false),
+    // absent → the hub-wide default (SANSHI_RATE_LIMIT_MAX per SANSHI_RATE_LIMIT_SECONDS); false → none
+    rateLimit: z.union([z.literal(false), RateLimitSchema]).optional(),
   })
   .strict()
   .superRefine((client, ctx) => {
@@ -99,11 +105,11 @@ export const ClientSchema = z
           })
       }
       for (const field of Object.keys(scope.where ?? {}))
-        if (!ENTITY_FIELDS[entity].includes(field))
+        if (!(field in WHERE_COLUMNS[entity]))
           ctx.addIssue({
             code: 'custom',
             path: [entity, 'where', field],
-            message: `${entity} has no field ${field}`,
+            message: `${entity} records cannot be limited by ${field}; by: ${Object.keys(WHERE_COLUMNS[entity]).join(', ')}`,
           })
     }
   })

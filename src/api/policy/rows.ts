@@ -46,3 +46,24 @@ export const rowVisible = (client: Client, entity: EntityType, facts: RecordFact
     if (!holdsOneOf(facts.fields[field], allowed)) return false
   return true
 }
+
+/** A grid's own facts: which grid, in which community. */
+export interface GridFacts {
+  code: string
+  communityCode: string | null
+}
+
+/**
+ * Whether the client may see a grid, and list its records of this type: a client limited to grids sees
+ * only its own, one limited to divisions only grids in them.
+ */
+export const gridVisible = (client: Client, entity: EntityType, grid: GridFacts): boolean => {
+  const scope = client[entity]
+  if (!scope.read) return false
+  if (scope.rows === 'grids') return (client.grids ?? []).includes(grid.code)
+  if (scope.rows === 'divisions')
+    return (
+      grid.communityCode != null && (client.divisions ?? []).some((d) => grid.communityCode!.startsWith(d))
+    )
+  return true
+}

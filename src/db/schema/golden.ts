@@ -59,7 +59,8 @@ export const houses = pgTable(
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    index('houses_key_idx').on(t.key),
+    // pattern ops: a building's rooms are found by key prefix (LIKE 'd|road|8|1|%') whatever the collation
+    index('houses_key_idx').on(t.key.op('text_pattern_ops')),
     index('houses_address_idx').on(t.addressId),
     index('houses_grid_idx').on(t.gridCode),
   ],
@@ -72,6 +73,8 @@ export const persons = pgTable(
     id: text('id').primaryKey(),
     idNumber: text('id_number'),
     name: text('name'),
+    /** toneless pinyin of the name (zhangxiaoming), for same-sound lookups */
+    namePinyin: text('name_pinyin'),
     gender: text('gender'),
     birthDate: text('birth_date'),
     ethnicity: text('ethnicity'),
@@ -88,6 +91,8 @@ export const persons = pgTable(
   (t) => [
     index('persons_id_number_idx').on(t.idNumber),
     index('persons_name_idx').on(t.name),
+    index('persons_name_pinyin_idx').on(t.namePinyin),
+    index('persons_phones_idx').using('gin', t.phones),
     index('persons_house_idx').on(t.houseId),
     index('persons_grid_idx').on(t.gridCode),
   ],
@@ -114,6 +119,7 @@ export const units = pgTable(
   (t) => [
     index('units_credit_code_idx').on(t.creditCode),
     index('units_name_idx').on(t.name),
+    index('units_sign_names_idx').using('gin', t.signNames),
     index('units_house_idx').on(t.houseId),
     index('units_grid_idx').on(t.gridCode),
   ],

@@ -15,6 +15,7 @@ import { cleanAddressText } from './text.ts'
 
 export type { Division, DivisionLevel } from './divisions.ts'
 export { communitiesOf, divisionName, findDivision, streetsOf } from './divisions.ts'
+export { type AddressTextParts, formatAddress, formatKey } from './format.ts'
 
 export interface AddressContext {
   defaultDistrict?: string // 6-digit code of the hub's district, assumed when the text names none

@@ -16,11 +16,10 @@ const person = {
   id: 'P01',
   name: '张小明',
   idNumber: '320104198001011234',
-  otherDocument: 'E12345678',
   phones: ['13812345678', '025-84561234'],
   gender: 'M',
   assistance: ['低保'],
-  employerName: '南京金禾汽车服务有限公司',
+  address: '秦淮区贡院街12号3栋2单元301室',
   gridCode: '320104001001-01',
   internalNote: 'never shown',
 }
@@ -47,13 +46,12 @@ describe('how each default client sees one person', () => {
         phones: ['138****5678', '025-****1234'],
       },
     ],
-    ['civil', { ...person, otherDocument: '*****5678', employerName: undefined, internalNote: undefined }],
+    ['civil', { ...person, internalNote: undefined }],
     [
       'grid',
       {
         ...person,
         idNumber: '320104********1234',
-        otherDocument: '*****5678',
         phones: ['138****5678', '025-****1234'],
         assistance: undefined,
         internalNote: undefined,
