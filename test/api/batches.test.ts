@@ -188,7 +188,7 @@ forEachDatabase('batches API', (getDb, kind) => {
   it('refuses a grid worker’s rows of grids it does not serve', async () => {
     const csv = [
       '记录编号,网格编码,姓名,身份证号,联系电话,房屋地址,人员类型,走访日期',
-      'GV-1,320104001001-01,周一,,,秦淮区应天大街9号1号楼201室,户籍,2024-03-01',
+      'GV-1,320104001007-01,周一,,,秦淮区应天大街9号1号楼201室,户籍,2024-03-01',
       'GV-2,320104009009-09,周二,,,秦淮区应天大街9号1号楼202室,户籍,2024-03-01',
     ].join('\n')
     const res = await upload('grid', 'grid.visit-march.csv', csv, { source: 'grid.visit' })

@@ -20,12 +20,12 @@ const person = {
   gender: 'M',
   assistance: ['低保'],
   address: '秦淮区贡院街12号3栋2单元301室',
-  gridCode: '320104001001-01',
+  gridCode: '320104001007-01',
   internalNote: 'never shown',
 }
 
 const facts = (over: Partial<RecordFacts> = {}): RecordFacts => ({
-  gridCode: '320104001001-01',
+  gridCode: '320104001007-01',
   divisionCode: '320104001001',
   sources: ['police.hukou'],
   roles: ['person'],
