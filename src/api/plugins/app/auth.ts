@@ -16,6 +16,33 @@ declare module 'fastify' {
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i
 
+/**
+ * Known keys are remembered for a few seconds, so a lookup route does not pay a key query per request; a
+ * key revoked with `sanshi keys revoke` stops opening anything within KEY_TTL_MS. Unknown keys are not
+ * remembered (a flood of random keys must not fill memory), and the cache is bounded.
+ */
+const KEY_TTL_MS = 10_000
+const KEY_CACHE_MAX = 10_000
+
+class KeyCache {
+  private readonly entries = new Map<string, { client: Client; until: number }>()
+
+  get(key: string): Client | null {
+    const hit = this.entries.get(key)
+    if (!hit) return null
+    if (hit.until < Date.now()) {
+      this.entries.delete(key)
+      return null
+    }
+    return hit.client
+  }
+
+  set(key: string, client: Client): void {
+    if (this.entries.size >= KEY_CACHE_MAX) this.entries.clear()
+    this.entries.set(key, { client, until: Date.now() + KEY_TTL_MS })
+  }
+}
+
 /** The authenticated client of a request behind `authenticate`. */
 export const clientOf = (request: FastifyRequest): Client => {
   if (!request.client) throw new SanshiError('SANSHI402', 'this route needs Authorization: Bearer KEY')
@@ -24,6 +51,7 @@ export const clientOf = (request: FastifyRequest): Client => {
 
 export const authPlugin = shared('sanshi-auth', async (app: FastifyInstance) => {
   app.decorateRequest('client', null)
+  const known = new KeyCache()
   // onRequest, before any body is read: an upload without a valid key is refused before it streams
   app.decorate('authenticate', async function authenticate(this: FastifyInstance, request: FastifyRequest) {
     const header = request.headers.authorization
@@ -33,7 +61,11 @@ export const authPlugin = shared('sanshi-auth', async (app: FastifyInstance) => 
         'send Authorization: Bearer KEY (sanshi keys create --client ID mints one)',
       )
     const key = BEARER.exec(header)?.[1]
-    const client = key ? await clientForKey(app.db, app.clients, key) : null
+    let client = key ? known.get(key) : null
+    if (key && !client) {
+      client = await clientForKey(app.db, app.clients, key)
+      if (client) known.set(key, client)
+    }
     if (!client)
       throw new SanshiError('SANSHI402', 'the key is unknown, revoked, or its client is no longer configured')
     request.client = client

@@ -1,0 +1,209 @@
+/**
+ * npm run bench -- api [--persons 1000000] [--seed 13] [--reuse DATABASE] [--seconds 20]
+ *
+ * The figures of the API issue, on PostgreSQL holding a matched district of --persons:
+ * - GET /v1/persons?id_number= and ?name= at a fixed 1,000 requests/s (autocannon): latency p50/p99;
+ * - the lookup route's maximum throughput against a bare fastify + pg route running the same SQL
+ *   (bench/api/bare-server.ts), both measured in this run, and the ratio;
+ * - exports of every person in scope through the real CLI (`sanshi export persons --as police`): Arrow and
+ *   CSV wall time and peak RSS.
+ * The server runs as `sanshi serve`, a child process, as an operator starts it. --reuse DATABASE skips the
+ * build and reads an already matched database on the benchmark server.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import autocannon from 'autocannon'
+import pg from 'pg'
+import { generateFixtures } from '../fixtures/generator/index.ts'
+import { benchServer, freshDatabase, runCli, withDatabase } from './support.ts'
+
+const OUT = join(import.meta.dirname, 'out')
+const execFileAsync = promisify(execFile)
+const arg = (args: string[], name: string, fallback: string): string => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? String(args[i + 1]) : fallback
+}
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
+
+async function buildDistrict(adminUrl: string, persons: number, seed: number): Promise<string> {
+  const dir = join(OUT, `district-${persons}-${seed}`)
+  if (!existsSync(join(dir, 'manifest.json'))) await generateFixtures({ persons, seed, out: dir })
+  const url = await freshDatabase(adminUrl, 'sanshi_bench_api')
+  console.error('ingesting…')
+  await runCli(['ingest', dir, '--db', url, '--json'])
+  console.error('matching…')
+  await runCli(['match', '--db', url, '--json'])
+  return url
+}
+
+/** Starts a child and resolves when it prints `ready` or answers /health. */
+async function start(cmd: string[], env: NodeJS.ProcessEnv, healthUrl: string): Promise<ChildProcess> {
+  const child = spawn(cmd[0]!, cmd.slice(1), {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  for (let i = 0; i < 600; i++) {
+    try {
+      const res = await fetch(healthUrl)
+      if (res.status < 500) return child
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  child.kill()
+  throw new Error(`${cmd.join(' ')} did not start`)
+}
+
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+
+interface Load {
+  url: string
+  paths: string[]
+  headers?: Record<string, string>
+  seconds: number
+  connections: number
+  rate?: number
+}
+
+async function load(l: Load) {
+  let i = 0
+  const result = await autocannon({
+    url: l.url,
+    connections: l.connections,
+    duration: l.seconds,
+    ...(l.rate ? { overallRate: l.rate } : {}),
+    headers: l.headers ?? {},
+    requests: [
+      {
+        setupRequest: (req) => ({ ...req, path: l.paths[i++ % l.paths.length]! }),
+      },
+    ],
+  })
+  return {
+    requestsPerSecond: round(result.requests.average, 0),
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  }
+}
+
+export async function run(args: string[]) {
+  const persons = Number(arg(args, 'persons', '1000000'))
+  const seed = Number(arg(args, 'seed', '13'))
+  const seconds = Number(arg(args, 'seconds', '20'))
+  const reuse = arg(args, 'reuse', '')
+  const server = await benchServer()
+  try {
+    const url = reuse
+      ? withDatabase(server.adminUrl, reuse)
+      : await buildDistrict(server.adminUrl, persons, seed)
+    // `keys create` prints the new key alone on its last line
+    const { stdout } = await execFileAsync('node', [
+      'bin/sanshi.js',
+      'keys',
+      'create',
+      '--client',
+      'police',
+      '--db',
+      url,
+    ])
+    const apiKey = stdout.trim().split('\n').pop()!
+    const db = new pg.Client({ connectionString: url })
+    await db.connect()
+    const sample = await db.query<{ id_number: string; name: string }>(
+      `select id_number, name from persons tablesample system (2) where id_number is not null and name is not null limit 20000`,
+    )
+    const [{ n: personCount }] = (await db.query<{ n: number }>('select count(*)::int as n from persons'))
+      .rows as [{ n: number }]
+    await db.end()
+    const byId = sample.rows.map((r) => `/v1/persons?id_number=${r.id_number}`)
+    const byName = sample.rows.map((r) => `/v1/persons?name=${encodeURIComponent(r.name)}`)
+    const bare = sample.rows.map((r) => `/persons?id_number=${r.id_number}`)
+
+    const port = 3901
+    const hub = await start(
+      ['node', 'bin/sanshi.js', 'serve', '--port', String(port), '--db', url],
+      { LOG_LEVEL: 'warn' },
+      `http://127.0.0.1:${port}/health`,
+    )
+    const headers = { authorization: `Bearer ${apiKey}`, 'x-purpose': 'benchmark' }
+    const base = `http://127.0.0.1:${port}`
+    let figures: Record<string, unknown> = {}
+    try {
+      // warm the caches once, as a server that has been up for a while has them
+      await load({ url: base, paths: byId, headers, seconds: 5, connections: 10 })
+      const idAt1000 = await load({ url: base, paths: byId, headers, seconds, connections: 20, rate: 1000 })
+      const nameAt1000 = await load({
+        url: base,
+        paths: byName,
+        headers,
+        seconds,
+        connections: 20,
+        rate: 1000,
+      })
+      const idMax = await load({ url: base, paths: byId, headers, seconds, connections: 32 })
+      figures = { idAt1000, nameAt1000, idMax }
+    } finally {
+      await stop(hub)
+    }
+    const barePort = 3902
+    const bareServer = await start(
+      ['node', '--import', 'tsx', 'bench/api/bare-server.ts', String(barePort), url],
+      {},
+      `http://127.0.0.1:${barePort}/persons?id_number=x`,
+    )
+    let bareMax
+    try {
+      await load({ url: `http://127.0.0.1:${barePort}`, paths: bare, seconds: 5, connections: 10 })
+      bareMax = await load({ url: `http://127.0.0.1:${barePort}`, paths: bare, seconds, connections: 32 })
+    } finally {
+      await stop(bareServer)
+    }
+    const idMax = figures.idMax as { requestsPerSecond: number }
+    const ratio = round(idMax.requestsPerSecond / bareMax.requestsPerSecond, 3)
+    console.error(
+      `lookup max ${idMax.requestsPerSecond} rps vs bare ${bareMax.requestsPerSecond} rps: ratio ${ratio}`,
+    )
+
+    console.error(JSON.stringify({ ...figures, bareMax, ratio }))
+    const exports: Record<string, unknown> = {}
+    await mkdir(join(OUT, 'exports'), { recursive: true })
+    for (const format of ['arrow', 'csv'] as const) {
+      const file = join(OUT, 'exports', `persons.${format}`)
+      const r = await runCli([
+        'export',
+        'persons',
+        '--format',
+        format,
+        '--as',
+        'police',
+        '--out',
+        file,
+        '--db',
+        url,
+      ])
+      exports[format] = {
+        seconds: round(r.seconds, 1),
+        peakRssMb: r.maxRssMb,
+        bytes: (await stat(file)).size,
+      }
+      await rm(file)
+    }
+    return { persons: personCount, ...figures, bareMax, ratio, exports }
+  } finally {
+    await server.stop()
+  }
+}
