@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { registerAudit } from './cli/audit-command.ts'
 import { registerDemo } from './cli/demo-command.ts'
 import { registerEval } from './cli/eval-command.ts'
 import { registerExplain } from './cli/explain-command.ts'
@@ -31,6 +32,7 @@ registerExport(program)
 registerEval(program)
 registerExplain(program)
 registerKeys(program)
+registerAudit(program)
 registerServe(program)
 registerDemo(program)
 

@@ -1,5 +1,19 @@
+import { validate as validateCron } from 'node-cron'
 import { z } from 'zod'
 import { SanshiError } from './errors.ts'
+
+/** `https://app.example.org,http://10.0.0.5:8080` or `*`: browser origins allowed to call the API. */
+const CorsOrigins = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(z.string().regex(/^(\*|https?:\/\/[^/\s,]+)$/, 'an origin (scheme://host[:port], no path) or *')),
+  )
 
 /** Parsed once at start, frozen, passed down: nothing else reads process.env. */
 const Env = z.object({
@@ -16,6 +30,22 @@ const Env = z.object({
   SANSHI_CLIENTS_FILE: z.string().min(1).optional(), // absent → config/clients.yaml shipped with the hub
   SANSHI_MAX_UPLOAD_MB: z.coerce.number().positive().max(10_240).default(200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Requests per client per window, unless its clients.yaml entry says otherwise; 0 = no limit. The
+  // default is a guard against a runaway client, not a quota: one client must reach 1,000 lookups/s.
+  SANSHI_RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(10_000),
+  SANSHI_RATE_LIMIT_SECONDS: z.coerce.number().positive().max(86_400).default(1),
+  // per address, for the routes that take no key (/health, /ready, /docs)
+  SANSHI_RATE_LIMIT_ANONYMOUS_MAX: z.coerce.number().int().min(0).default(100),
+  SANSHI_CORS_ORIGINS: CorsOrigins.default([]), // comma-separated; absent → no CORS headers at all
+  SANSHI_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(365), // 0 = keep forever
+  SANSHI_AUDIT_PURGE_CRON: z
+    .string()
+    .refine((e) => validateCron(e), 'a cron expression, e.g. 30 3 * * * (03:30 daily)')
+    .default('30 3 * * *'),
+  // SIGTERM: /ready answers 503 for DELAY seconds (load balancers notice), then the listener closes and
+  // in-flight requests get TIMEOUT seconds to finish before their connections are cut
+  SANSHI_SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(300).default(0),
+  SANSHI_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(10),
 })
 
 export type Config = Readonly<z.infer<typeof Env>>

@@ -7,6 +7,7 @@ export const ErrorCodes = {
   SANSHI101: { status: 400, title: 'Invalid request' },
   SANSHI102: { status: 400, title: 'Invalid configuration' },
   SANSHI103: { status: 415, title: 'Unsupported media type' },
+  SANSHI104: { status: 429, title: 'Too many requests' },
   SANSHI201: { status: 422, title: 'File not readable' },
   SANSHI202: { status: 422, title: 'File is empty' },
   SANSHI203: { status: 422, title: 'No recognisable header' },
@@ -18,6 +19,7 @@ export const ErrorCodes = {
   SANSHI209: { status: 422, title: 'Invalid mapping file' },
   SANSHI210: { status: 422, title: 'Encoding not recognised' },
   SANSHI211: { status: 408, title: 'Reading the file took too long' },
+  SANSHI212: { status: 422, title: 'Grid file refused' },
   SANSHI301: { status: 409, title: 'Record already merged' },
   SANSHI302: { status: 422, title: 'Ground truth file refused' },
   SANSHI401: { status: 403, title: 'Outside your scope' },
@@ -25,6 +27,7 @@ export const ErrorCodes = {
   SANSHI404: { status: 404, title: 'Not found' },
   SANSHI501: { status: 503, title: 'Database unavailable' },
   SANSHI502: { status: 500, title: 'Migration failed' },
+  SANSHI503: { status: 503, title: 'Not ready' },
   SANSHI599: { status: 500, title: 'Internal error' },
 } as const
 

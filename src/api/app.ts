@@ -7,9 +7,13 @@ import { authPlugin } from './plugins/app/auth.ts'
 import { databasePlugin } from './plugins/app/database.ts'
 import { policyPlugin } from './plugins/app/policy.ts'
 import { errorsPlugin } from './plugins/errors.ts'
+import { corsPlugin } from './plugins/external/cors.ts'
+import { helmetPlugin } from './plugins/external/helmet.ts'
 import { multipartPlugin } from './plugins/external/multipart.ts'
+import { rateLimitPlugin, rateLimitsFrom } from './plugins/external/rate-limit.ts'
 import { swaggerPlugin } from './plugins/external/swagger.ts'
 import type { ClientRegistry } from './policy/index.ts'
+import { auditRoutes } from './routes/audit/index.ts'
 import { batchesRoutes } from './routes/batches/index.ts'
 import { healthRoutes } from './routes/health.ts'
 import { registerRoutes } from './routes/registers/index.ts'
@@ -42,6 +46,11 @@ export const buildApp = async (opts: AppOptions): Promise<FastifyInstance> => {
 
   await app.register(errorsPlugin)
 
+  // limits and headers first, so that every route registered after them gets them
+  await app.register(rateLimitPlugin, rateLimitsFrom(config))
+  await app.register(helmetPlugin)
+  await app.register(corsPlugin, { origins: config.SANSHI_CORS_ORIGINS })
+
   await app.register(swaggerPlugin)
   await app.register(multipartPlugin, { maxUploadBytes })
 
@@ -61,6 +70,7 @@ export const buildApp = async (opts: AppOptions): Promise<FastifyInstance> => {
     async (v1) => {
       v1.addHook('onRequest', app.authenticate)
       await v1.register(batchesRoutes, { maxUploadBytes })
+      await v1.register(auditRoutes)
       await v1.register(registerRoutes, { district: config.SANSHI_DISTRICT })
     },
     { prefix: '/v1' },

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { loadClients } from '../api/policy/index.ts'
 import { startServer, untilStopped } from '../api/server.ts'
 import { SanshiError } from '../errors.ts'
+import { scheduleAccessLogPurge } from '../jobs/access-log-retention.ts'
 import { config, type GlobalOptions, mappings, openDb } from './context.ts'
 
 export interface ServeFlags extends GlobalOptions {
@@ -20,7 +21,7 @@ export const parsePort = (value: string | undefined, fallback: number): number =
 export const registerServe = (program: Command): void => {
   program
     .command('serve')
-    .description('serve the HTTP API (OpenAPI at /docs) until Ctrl-C')
+    .description('serve the HTTP API (OpenAPI at /docs) until Ctrl-C or SIGTERM, then shut down gracefully')
     .option('--port <port>', 'port to listen on (default: PORT, else 3000)')
     .option('--host <host>', 'address to listen on (default: HOST, else 127.0.0.1)')
     .action(async (_f: unknown, cmd: Command) => {
@@ -36,13 +37,25 @@ export const registerServe = (program: Command): void => {
           mappings: mappings(),
           port: parsePort(flags.port, cfg.PORT),
           host: flags.host ?? cfg.HOST,
+          shutdownDelaySeconds: cfg.SANSHI_SHUTDOWN_DELAY_SECONDS,
+          shutdownTimeoutSeconds: cfg.SANSHI_SHUTDOWN_TIMEOUT_SECONDS,
+        })
+        const purge = scheduleAccessLogPurge(db, {
+          retentionDays: cfg.SANSHI_AUDIT_RETENTION_DAYS,
+          cron: cfg.SANSHI_AUDIT_PURGE_CRON,
+          log: server.app.log,
         })
         const stopped = untilStopped() // before the line a supervisor may wait for
         console.error(
           `sanshi serving on ${server.url} (${db.kind}); OpenAPI at ${server.url}/docs; Ctrl-C stops`,
         )
-        await stopped
+        const signal = await stopped
+        console.error(
+          `${signal}: finishing the requests in flight (at most ${cfg.SANSHI_SHUTDOWN_TIMEOUT_SECONDS} s; a second ${signal} ends at once)`,
+        )
+        await purge?.stop()
         await server.close()
+        console.error('sanshi stopped')
       } finally {
         await db.close()
       }

@@ -207,9 +207,9 @@ forEachDatabase('register lookups', (getDb) => {
     )
     const purpose = '入户走访核实'
     await get('police', `/v1/persons?id_number=${p.id_number}`, { 'x-purpose': encodeURIComponent(purpose) })
-    const [entry] = await getDb().query<{ client_id: string; record_ids: string[]; reason: string }>(
-      'select client_id, record_ids, reason from access_log order by id desc limit 1',
+    const [entry] = await getDb().query<{ client_id: string; record_ids: string[]; purpose: string }>(
+      'select client_id, record_ids, purpose from access_log order by id desc limit 1',
     )
-    expect(entry).toMatchObject({ client_id: 'police', record_ids: [p.id], reason: purpose })
+    expect(entry).toMatchObject({ client_id: 'police', record_ids: [p.id], purpose })
   })
 })

@@ -6,7 +6,7 @@ import { assertCan, type Client } from '../../policy/index.ts'
 import { getRecord, selectRecords, type Viewed, viewRecords } from '../../registers/read.ts'
 import { relationsOf, sourcesOf } from '../../registers/relations.ts'
 import type { Condition } from '../../registers/lookups.ts'
-import { logAccess } from '../../repositories/access-log-repository.ts'
+import { accessLogOf } from '../../repositories/access-log-batcher.ts'
 
 /**
  * The one way a register route answers: the policy allows the type (403 for a type the client never
@@ -16,18 +16,16 @@ import { logAccess } from '../../repositories/access-log-repository.ts'
 
 const MAX_PURPOSE = 200
 
-/** Why the caller reads (X-Purpose, percent-encoded UTF-8), for the access log; else the route. */
-export const purposeOf = (request: FastifyRequest): string => {
+/** Why the caller says it reads (X-Purpose, percent-encoded UTF-8), for the access log; null if it did not say. */
+export const purposeOf = (request: FastifyRequest): string | null => {
   const header = request.headers['x-purpose']
   const raw = Array.isArray(header) ? header[0] : header
-  if (raw) {
-    try {
-      return decodeURIComponent(raw).slice(0, MAX_PURPOSE)
-    } catch {
-      return raw.slice(0, MAX_PURPOSE)
-    }
+  if (!raw) return null
+  try {
+    return decodeURIComponent(raw).slice(0, MAX_PURPOSE)
+  } catch {
+    return raw.slice(0, MAX_PURPOSE)
   }
-  return `${request.method} ${request.routeOptions.url ?? request.url}`
 }
 
 const includes = (include: string | undefined, what: 'sources' | 'relations'): boolean =>
@@ -41,12 +39,14 @@ async function logPersons(
   ids: readonly string[],
 ): Promise<void> {
   if (ids.length === 0) return
-  await logAccess(app.db, {
+  await accessLogOf(app.db).write({
     clientId: client.id,
     scope,
     entityType: 'person',
     recordIds: ids,
-    reason: purposeOf(request),
+    reason: `${request.method} ${request.routeOptions.url ?? ''}`,
+    purpose: purposeOf(request),
+    requestId: request.id,
   })
 }
 
