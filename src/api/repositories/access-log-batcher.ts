@@ -1,6 +1,5 @@
 import type { Database } from '../../db/index.ts'
-import { scrub } from '../logging.ts'
-import type { AccessEntry } from './access-log-repository.ts'
+import { type AccessEntry, freeText } from './access-log-repository.ts'
 
 /**
  * Group commit for the access log. A lookup route serves a thousand persons a second, and one INSERT (one
@@ -26,8 +25,6 @@ interface Pending {
   resolve: () => void
   reject: (e: unknown) => void
 }
-
-const freeText = (text: string | null | undefined): string | null => (text == null ? null : scrub(text))
 
 export class AccessLogBatcher {
   private queue: Pending[] = []

@@ -17,7 +17,8 @@ export interface AccessEntry {
 }
 
 /** The text columns are the log's only free text: a long digit run (an id, a phone) never lands in it. */
-const freeText = (text: string | null | undefined): string | null => (text == null ? null : scrub(text))
+export const freeText = (text: string | null | undefined): string | null =>
+  text == null ? null : scrub(text)
 
 /** Written before the data leaves: a read that cannot be logged does not happen. */
 export const logAccess = async (db: Database, e: AccessEntry): Promise<void> => {
