@@ -95,7 +95,7 @@ export function byUnitName(raw: string, match: 'exact' | 'fuzzy', trgm: boolean)
  */
 const canons = new WeakMap<Database, { run: string; canon: Promise<AddressCanon> }>()
 
-async function addressCanon(db: Database): Promise<AddressCanon> {
+export async function addressCanon(db: Database): Promise<AddressCanon> {
   const [last] = await db.query<{ id: string }>(`select coalesce(max(id)::text, '') as id from match_runs`)
   const run = last?.id ?? ''
   const had = canons.get(db)
@@ -140,4 +140,15 @@ export function personsAt(keys: AddressKeys): Condition {
                          where ${houses.where})`,
     params: houses.params,
   }
+}
+
+/** Conditions joined by AND or OR, the later ones' placeholders renumbered after the earlier ones'. */
+export function combine(op: 'and' | 'or', ...conds: readonly Condition[]): Condition {
+  const params: unknown[] = []
+  const parts = conds.map((c) => {
+    const shift = params.length
+    params.push(...c.params)
+    return `(${c.where.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`)})`
+  })
+  return { where: parts.join(` ${op} `), params }
 }
