@@ -15,6 +15,7 @@ import { swaggerPlugin } from './plugins/external/swagger.ts'
 import type { ClientRegistry } from './policy/index.ts'
 import { auditRoutes } from './routes/audit/index.ts'
 import { batchesRoutes } from './routes/batches/index.ts'
+import { exportRoutes } from './routes/exports.ts'
 import { healthRoutes } from './routes/health.ts'
 import { registerRoutes } from './routes/registers/index.ts'
 
@@ -72,6 +73,7 @@ export const buildApp = async (opts: AppOptions): Promise<FastifyInstance> => {
       await v1.register(batchesRoutes, { maxUploadBytes })
       await v1.register(auditRoutes)
       await v1.register(registerRoutes, { district: config.SANSHI_DISTRICT })
+      await v1.register(exportRoutes)
     },
     { prefix: '/v1' },
   )

@@ -14,7 +14,8 @@ interface Subjects {
   /** uploadedBy: the client that sent the batch over the API, or null for one an operator ingested */
   'read-refused': { source: string; uploadedBy: string | null }
   read: { entity: EntityType }
-  export: { entity: EntityType }
+  /** relations: the pairs of golden ids between records the client sees */
+  export: { entity: EntityType | 'relations' }
   steward: undefined
   audit: undefined
 }
@@ -78,6 +79,10 @@ export function can<A extends Action>(client: Client, action: A, ...args: Subjec
     case 'export': {
       const { entity } = subject as Subjects['export']
       if (!client.export) return deny(`client ${client.id} may not export`)
+      if (entity === 'relations')
+        return client.person.read || client.house.read || client.unit.read
+          ? allow('export:relations')
+          : deny(`client ${client.id} reads no register`)
       return client[entity].read
         ? allow(`export:${entity}:${client[entity].rows}`)
         : deny(`client ${client.id} does not read ${entity} records`)

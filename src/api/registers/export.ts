@@ -1,0 +1,189 @@
+import { z } from 'zod'
+import type { EntityType } from '../../../schemas/mentions.ts'
+import { RECORD_SCHEMAS } from '../../../schemas/registers.ts'
+import type { Database } from '../../db/index.ts'
+import type { ExportColumn, ExportColumnType, ExportRow } from '../exports/index.ts'
+import { type Client, ENTITY_TABLES, fieldView, rowsCondition } from '../policy/index.ts'
+import { accessLogOf } from '../repositories/access-log-batcher.ts'
+import { selectRecords, viewRecords } from './read.ts'
+
+/**
+ * What an export holds: every record of a register the client sees, as the client sees it, a page at a
+ * time — the same scoped reads and field views as the lookups, so an export can never show more than the
+ * routes. Hidden fields are not even columns. Relations export as pairs of golden ids, only where the
+ * client sees both ends. Every page of persons is written to the access log before it is handed on.
+ */
+
+export type ExportEntity = EntityType | 'relations'
+/** The name of each export in a URL or a command: /v1/exports/persons, sanshi export persons. */
+export const EXPORT_PATHS: Readonly<Record<string, ExportEntity>> = {
+  persons: 'person',
+  houses: 'house',
+  units: 'unit',
+  relations: 'relations',
+}
+
+const PAGE = 5_000
+
+/** The export type of a field, from its zod schema: arrays are lists, numbers floats, dates text. */
+const columnType = (schema: z.ZodType): ExportColumnType => {
+  const inner = schema instanceof z.ZodNullable ? (schema.unwrap() as z.ZodType) : schema
+  if (inner instanceof z.ZodArray) return 'text[]'
+  if (inner instanceof z.ZodBoolean) return 'boolean'
+  if (inner instanceof z.ZodNumber) return 'float'
+  return 'text'
+}
+
+/** The columns the client may see of a register, in the schema's order. */
+export function exportColumns(client: Client, entity: ExportEntity): ExportColumn[] {
+  if (entity === 'relations') return RELATION_COLUMNS
+  const shape = RECORD_SCHEMAS[entity].shape as Record<string, z.ZodType>
+  return Object.entries(shape)
+    .filter(([name]) => fieldView(client, entity, name) !== 'hidden')
+    .map(([name, schema]) => ({ name, type: columnType(schema) }))
+}
+
+export interface ExportContext {
+  /** the scope that allowed the export, for the access log */
+  scope: string
+  purpose: string | null
+  requestId: string | null
+  /** route or command, for the access log */
+  reason: string
+}
+
+/** A register's records in scope, viewed, in pages of 5,000 (keyset by golden id). */
+export async function* registerPages(
+  db: Database,
+  client: Client,
+  entity: EntityType,
+  ctx: ExportContext,
+): AsyncGenerator<readonly ExportRow[]> {
+  let after: string | null = null
+  for (;;) {
+    const rows = await selectRecords(db, client, entity, { where: 'true', params: [], after, limit: PAGE })
+    if (rows.length === 0) return
+    const page = await viewRecords(db, client, entity, rows)
+    if (entity === 'person')
+      await logPersons(
+        db,
+        client,
+        ctx,
+        page.map((r) => r.id),
+      )
+    yield page
+    if (rows.length < PAGE) return
+    after = page[page.length - 1]!.id
+  }
+}
+
+const RELATION_COLUMNS: ExportColumn[] = [
+  { name: 'kind', type: 'text' },
+  { name: 'fromType', type: 'text' },
+  { name: 'fromId', type: 'text' },
+  { name: 'relation', type: 'text' },
+  { name: 'toType', type: 'text' },
+  { name: 'toId', type: 'text' },
+  { name: 'since', type: 'date' },
+  { name: 'until', type: 'date' },
+]
+
+const RELATION_TABLES = [
+  { kind: 'person_house', table: 'person_houses', from: ['person', 'person_id'], to: ['house', 'house_id'] },
+  { kind: 'person_unit', table: 'person_units', from: ['person', 'person_id'], to: ['unit', 'unit_id'] },
+  { kind: 'unit_house', table: 'unit_houses', from: ['unit', 'unit_id'], to: ['house', 'house_id'] },
+] as const
+
+/**
+ * Relations between golden records both of which the client sees, one line per distinct relation (several
+ * source records stating one relation give one line, with the widest since–until).
+ */
+export async function* relationPages(
+  db: Database,
+  client: Client,
+  ctx: ExportContext,
+): AsyncGenerator<readonly ExportRow[]> {
+  for (const r of RELATION_TABLES) {
+    const [fromType, fromCol] = r.from
+    const [toType, toCol] = r.to
+    const params: unknown[] = []
+    const fromScope = rowsCondition(client, fromType, 'f', params)
+    const toScope = rowsCondition(client, toType, 'o', params)
+    if (fromScope === 'false' || toScope === 'false') continue
+    const fromTable = ENTITY_TABLES[fromType]
+    const toTable = ENTITY_TABLES[toType]
+    let after: [string, string, string] = ['', '', '']
+    for (;;) {
+      const at = params.length
+      const rows = await db.query<{
+        a: string
+        b: string
+        relation: string
+        since: string | null
+        until: string | null
+      }>(
+        `select x.${fromCol} as a, x.${toCol} as b, x.relation, min(x.since) as since,
+                case when bool_or(x.until is null) then null else max(x.until) end as until
+           from ${r.table} x
+           join ${fromTable} f on f.id = x.${fromCol}
+           join ${toTable} o on o.id = x.${toCol}
+          where ${fromScope} and ${toScope}
+            and (x.${fromCol}, x.${toCol}, x.relation) > ($${at + 1}, $${at + 2}, $${at + 3})
+          group by 1, 2, 3
+          order by 1, 2, 3
+          limit ${PAGE}`,
+        [...params, ...after],
+      )
+      if (rows.length === 0) break
+      const page = rows.map((x) => ({
+        kind: r.kind,
+        fromType,
+        fromId: x.a,
+        relation: x.relation,
+        toType,
+        toId: x.b,
+        since: x.since,
+        until: x.until,
+      }))
+      // only person_* relations name persons, always on their from side
+      if (fromType === 'person')
+        await logPersons(
+          db,
+          client,
+          ctx,
+          page.map((p) => p.fromId),
+        )
+      yield page
+      if (rows.length < PAGE) break
+      const last = rows[rows.length - 1]!
+      after = [last.a, last.b, last.relation]
+    }
+  }
+}
+
+async function logPersons(
+  db: Database,
+  client: Client,
+  ctx: ExportContext,
+  ids: readonly string[],
+): Promise<void> {
+  if (ids.length === 0) return
+  await accessLogOf(db).write({
+    clientId: client.id,
+    scope: ctx.scope,
+    entityType: 'person',
+    recordIds: [...new Set(ids)],
+    reason: ctx.reason,
+    purpose: ctx.purpose,
+    requestId: ctx.requestId,
+  })
+}
+
+/** The pages of an export, whichever entity. */
+export const exportPages = (
+  db: Database,
+  client: Client,
+  entity: ExportEntity,
+  ctx: ExportContext,
+): AsyncGenerator<readonly ExportRow[]> =>
+  entity === 'relations' ? relationPages(db, client, ctx) : registerPages(db, client, entity, ctx)
