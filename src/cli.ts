@@ -5,6 +5,7 @@ import { registerEval } from './cli/eval-command.ts'
 import { registerExplain } from './cli/explain-command.ts'
 import { registerExport } from './cli/export-command.ts'
 import { registerFixtures } from './cli/fixtures-command.ts'
+import { registerGrids } from './cli/grids-command.ts'
 import { registerIngest } from './cli/ingest-command.ts'
 import { registerKeys } from './cli/keys-command.ts'
 import { registerMatch } from './cli/match-command.ts'
@@ -27,6 +28,7 @@ registerMigrate(program)
 registerFixtures(program)
 registerIngest(program)
 registerMatch(program)
+registerGrids(program)
 registerRefused(program)
 registerExport(program)
 registerEval(program)

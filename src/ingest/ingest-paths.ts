@@ -3,6 +3,7 @@ import { basename, extname, join } from 'node:path'
 import { sourceFromFileName } from '../../connectors/index.ts'
 import type { Database } from '../db/index.ts'
 import { isSanshiError, SanshiError } from '../errors.ts'
+import { isGridTable } from './grids/index.ts'
 import { type BatchSummary, type IngestOptions, ingestFile } from './ingest-file.ts'
 
 const TABLE_EXTENSIONS = new Set(['.csv', '.tsv', '.txt', '.xlsx', '.xls'])
@@ -40,8 +41,12 @@ export const ingestPaths = async (
   const outcomes: PathOutcome[] = []
   for (const { path, fromFolder } of await expand(paths)) {
     let outcome: PathOutcome
+    const unnamedInFolder = fromFolder && !opts.source && !sourceFromFileName(basename(path), opts.mappings)
     try {
-      outcome = { file: path, summary: await ingestFile(db, path, opts) }
+      // grid files (grids.csv, a standard-address list) go in with `sanshi grids import`, not as a batch
+      if (unnamedInFolder && (await isGridTable(path)))
+        outcome = { file: path, skipped: 'a grid file: import it with sanshi grids import' }
+      else outcome = { file: path, summary: await ingestFile(db, path, opts) }
     } catch (e) {
       if (!isSanshiError(e)) throw e
       const unnamed = !opts.source && !sourceFromFileName(basename(path), opts.mappings)

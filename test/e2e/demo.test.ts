@@ -49,7 +49,7 @@ const runDemo = async (port: number) => {
   let out = ''
   const child = spawn(
     process.execPath,
-    ['bin/sanshi.js', 'demo', '--port', String(port), '--persons', '150', '--db', `file:${join(dir, 'db')}`],
+    ['bin/sanshi.js', 'demo', '--port', String(port), '--db', `file:${join(dir, 'db')}`],
     {
       cwd: ROOT,
       env: cleanEnv,
@@ -63,8 +63,8 @@ const runDemo = async (port: number) => {
   child.stderr!.on('data', (b: Buffer) => {
     out += b.toString()
   })
-  // the note on what is still to come is the last thing the demo prints before it waits for Ctrl-C
-  const text = await waitFor(child, () => out, /API issue/, 90_000)
+  // the note under the example requests is the last thing the demo prints before it waits for Ctrl-C
+  const text = await waitFor(child, () => out, /works as printed/, 150_000)
   return { child, text }
 }
 
@@ -99,6 +99,23 @@ it('builds a district, prints a key per department, serves, and runs again', asy
   expect(new Set(items.map((b) => b.source.split('.')[0]))).toEqual(
     new Set(['police', 'market', 'urban', 'civil', 'grid']),
   )
+  // every example request the demo prints answers as printed, each with its own client's key
+  const examples = [...first.text.matchAll(/^\s+(\w+)\s+curl -H 'Authorization: Bearer (sk_\S+)' (.*)$/gm)]
+  expect(new Set(examples.map((m) => m[1]))).toEqual(
+    new Set(['police', 'market', 'urban', 'civil', 'grid', 'steward', 'auditor']),
+  )
+  for (const [line, client, bearer, rest] of examples) {
+    const url = /'(http[^']+)'|(http\S+)/.exec(rest!)!
+    const body = /-d '([^']+)'/.exec(rest!)?.[1]
+    const res = await fetch(url[1] ?? url[2]!, {
+      method: body ? 'POST' : 'GET',
+      headers: { authorization: `Bearer ${bearer}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body } : {}),
+    })
+    expect(res.status, `${client}: ${line}`).toBe(200)
+    const text = await res.text()
+    if (/\/v1\/(persons|houses|units|grids)/.test(line!)) expect(text, line).toMatch(/"id":"[PHU]/)
+  }
   expect(await stop(first.child)).toBe('exit 0')
 
   // the same district again: every file is an unchanged no-op

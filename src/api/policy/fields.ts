@@ -28,6 +28,19 @@ export const fieldView = (client: Client, entity: EntityType, field: string): Fi
   return view
 }
 
+// a client's view of a type is decided once per field name, not once per field of every record served
+const plans = new WeakMap<Client, Map<EntityType, Map<string, 'whole' | 'masked' | 'hidden'>>>()
+
+const viewOf = (client: Client, entity: EntityType, key: string): 'whole' | 'masked' | 'hidden' => {
+  let byEntity = plans.get(client)
+  if (!byEntity) plans.set(client, (byEntity = new Map()))
+  let plan = byEntity.get(entity)
+  if (!plan) byEntity.set(entity, (plan = new Map()))
+  let view = plan.get(key)
+  if (view === undefined) plan.set(key, (view = fieldView(client, entity, key)))
+  return view
+}
+
 /** The record as this client may see it: hidden fields dropped, masked ones masked. */
 export const viewRecord = (
   client: Client,
@@ -35,10 +48,14 @@ export const viewRecord = (
   record: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(record)) {
-    const view = fieldView(client, entity, key)
-    if (view === 'whole') out[key] = value
-    else if (view === 'masked') out[key] = value == null ? value : MASKERS[key]!(value)
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue
+    const view = viewOf(client, entity, key)
+    if (view === 'whole') out[key] = record[key]
+    else if (view === 'masked') {
+      const value = record[key]
+      out[key] = value == null ? value : MASKERS[key]!(value)
+    }
   }
   return out
 }

@@ -22,6 +22,23 @@ export interface SelectOptions {
   orderBy?: string
 }
 
+/**
+ * The SELECT of a register's rows the client sees that meet a condition (values in params, which it
+ * extends), or null when the client sees none of the type.
+ */
+export function scopedSelect(
+  client: Client,
+  entity: EntityType,
+  where: string,
+  params: unknown[],
+): { sql: string; params: unknown[] } | null {
+  const reg = REGISTERS[entity]
+  const all = [...params]
+  const scope = rowsCondition(client, entity, 't', all)
+  if (scope === 'false') return null
+  return { sql: `select ${reg.select} from ${reg.from} where (${where}) and ${scope}`, params: all }
+}
+
 /** Golden rows of one register the client sees, as unmasked records (view them before they leave). */
 export async function selectRecords<E extends EntityType>(
   db: Database,
@@ -29,20 +46,17 @@ export async function selectRecords<E extends EntityType>(
   entity: E,
   opts: SelectOptions,
 ): Promise<Record<string, unknown>[]> {
-  const reg = REGISTERS[entity]
-  const params = [...opts.params]
-  const scope = rowsCondition(client, entity, 't', params)
-  if (scope === 'false') return []
-  let where = `(${opts.where}) and ${scope}`
+  const select = scopedSelect(client, entity, opts.where, opts.params)
+  if (!select) return []
+  const { params } = select
+  let sql = select.sql
   if (opts.after) {
     params.push(opts.after)
-    where += ` and t.id > $${params.length}`
+    sql += ` and t.id > $${params.length}`
   }
   params.push(opts.limit)
-  const rows = await db.query(
-    `select ${reg.select} from ${reg.from} where ${where} order by ${opts.orderBy ?? 't.id'} limit $${params.length}`,
-    params,
-  )
+  const rows = await db.query(`${sql} order by ${opts.orderBy ?? 't.id'} limit $${params.length}`, params)
+  const reg = REGISTERS[entity]
   return rows.map((r) => reg.toRecord(r) as unknown as Record<string, unknown>)
 }
 

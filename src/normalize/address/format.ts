@@ -41,6 +41,19 @@ export function formatAddress(p: AddressTextParts): string | null {
  */
 export function formatKey(key: string | null): string | null {
   if (!key || key.startsWith('!')) return null
+  // an export writes the same hukou and dwelling keys over and over (a household shares them)
+  const known = keyTexts.get(key)
+  if (known !== undefined) return known
+  const text = keyText(key)
+  if (keyTexts.size >= KEY_TEXTS_MAX) keyTexts.clear()
+  keyTexts.set(key, text)
+  return text
+}
+
+const KEY_TEXTS_MAX = 200_000
+const keyTexts = new Map<string, string | null>()
+
+function keyText(key: string): string | null {
   const parts = key.split('|')
   const d = parts[0] === '?' ? null : (parts[0] ?? null)
   const empty = { divisionCode: d, road: null, number: null, compound: null, unit: null, floor: null }
