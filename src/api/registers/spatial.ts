@@ -1,3 +1,9 @@
+import type { Database } from '../../db/index.ts'
+import {
+  containsPoint,
+  type GridGeometry,
+  preparePolygon,
+} from '../../match/grid-assignment/point-in-polygon.ts'
 import type { Condition } from './lookups.ts'
 
 /**
@@ -40,4 +46,30 @@ export function houseNear(h: string, p: Point, radius: number, postgis: boolean,
     ? [p.lng, p.lat, radius]
     : [p.lng, p.lat, radius, p.lng - dLng, p.lng + dLng, p.lat - dLat, p.lat + dLat]
   return { where, params }
+}
+
+/**
+ * The houses whose point lies within a grid's polygon, as a condition on a house alias `h`. PostGIS
+ * answers with ST_Contains over its GiST index; the embedded database narrows to the polygon's bounding
+ * box in SQL and tests each point in TypeScript, by the same rule (a point on an edge is outside).
+ */
+export async function housesInGrid(db: Database, h: string, code: string): Promise<Condition> {
+  if (db.capabilities.postgis)
+    return {
+      where: `st_contains((select g.geom from grids g where g.code = $1), ${h}.geom)`,
+      params: [code],
+    }
+  const [grid] = await db.query<{ polygon: GridGeometry | null }>(
+    'select polygon from grids where code = $1',
+    [code],
+  )
+  if (!grid?.polygon) return { where: 'false', params: [] }
+  const polygon = preparePolygon(grid.polygon)
+  const inBox = await db.query<{ id: string; lng: number; lat: number }>(
+    `select hb.id, hb.lng, hb.lat from houses hb, grids g
+      where g.code = $1 and hb.lng between g.min_lng and g.max_lng and hb.lat between g.min_lat and g.max_lat`,
+    [code],
+  )
+  const inside = inBox.filter((p) => containsPoint(polygon, Number(p.lng), Number(p.lat))).map((p) => p.id)
+  return { where: `${h}.id = any($1::text[])`, params: [inside] }
 }

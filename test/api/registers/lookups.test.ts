@@ -179,6 +179,53 @@ forEachDatabase('register lookups', (getDb) => {
     expect(new Set(seen).size).toBe(g.n)
   })
 
+  it("by=polygon lists the houses lying within a grid's polygon: those the grid was given by place", async () => {
+    const g = await one<{ code: string }>(
+      `select grid_code as code from houses where lng is not null and grid_code is not null
+        group by 1 order by count(*) desc limit 1`,
+    )
+    const placed = await getDb().query<{ id: string }>(
+      'select id from houses where grid_code = $1 and lng is not null order by id',
+      [g.code],
+    )
+    const res = await get('police', `/v1/grids/${g.code}/houses?by=polygon&limit=500`)
+    expect(res.statusCode).toBe(200)
+    expect(res.json().items.map((i: Row) => i.id)).toEqual(placed.map((p) => p.id))
+    const persons = await get('police', `/v1/grids/${g.code}/persons?by=polygon&limit=500`)
+    for (const p of persons.json().items) expect(placed.map((h) => h.id)).toContain(p.houseId)
+  })
+
+  it('near=lng,lat finds the houses within the radius, and no other', async () => {
+    const h = await one<{ id: string; lng: number; lat: number }>(
+      'select id, lng, lat from houses where lng is not null order by id limit 1',
+    )
+    const radius = 300
+    const res = await get('police', `/v1/houses?near=${h.lng},${h.lat}&radius=${radius}&limit=500`)
+    expect(res.statusCode).toBe(200)
+    const ids = res.json().items.map((i: Row) => i.id)
+    expect(ids).toContain(h.id)
+    // the great-circle distance of every house with a point, computed here, decides who should be in
+    const all = await getDb().query<{ id: string; lng: number; lat: number }>(
+      'select id, lng, lat from houses where lng is not null',
+    )
+    const rad = (d: number) => (d * Math.PI) / 180
+    const metres = (a: { lng: number; lat: number }) =>
+      2 *
+      6_371_008.8 *
+      Math.asin(
+        Math.sqrt(
+          Math.sin(rad(a.lat - h.lat) / 2) ** 2 +
+            Math.cos(rad(h.lat)) * Math.cos(rad(a.lat)) * Math.sin(rad(a.lng - h.lng) / 2) ** 2,
+        ),
+      )
+    // a metre of slack either side: PostGIS measures on the spheroid, the fallback on a sphere
+    for (const a of all) {
+      const d = metres(a)
+      if (d < radius - 1) expect(ids).toContain(a.id)
+      if (d > radius + 1) expect(ids).not.toContain(a.id)
+    }
+  })
+
   it('a merged-away id answers with its survivor', async () => {
     const p = await one<{ id: string }>('select id from persons limit 1')
     const gone = 'P' + '0'.repeat(26)

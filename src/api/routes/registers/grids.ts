@@ -3,6 +3,7 @@ import type { EntityType } from '../../../../schemas/mentions.ts'
 import { SanshiError } from '../../../errors.ts'
 import { clientOf } from '../../plugins/app/auth.ts'
 import { type Client, gridVisible } from '../../policy/index.ts'
+import { housesInGrid } from '../../registers/spatial.ts'
 import { jsonSchema } from '../../schema.ts'
 import { answerList } from './answer.ts'
 import { GridList, GridListQuery, GridParams, GridView, HouseList, PersonList, UnitList } from './schemas.ts'
@@ -100,7 +101,7 @@ export const gridRoutes = async (app: FastifyInstance): Promise<void> => {
           tags: ['grids'],
           summary: `A grid's ${path}, a page at a time (keyset: pass next as after)`,
           description:
-            'by=assignment (default): the records the hub assigned to the grid (from its building or compound, its polygon, or the grid workers’ visits); persons and units follow their house.',
+            'by=assignment (default): the records the hub assigned to the grid (from its building or compound, its polygon, or the grid workers’ visits); persons and units follow their house. by=polygon: the records whose house lies within the grid’s polygon (PostGIS ST_Contains; on the embedded database a bounding box, then point in polygon).',
           params: jsonSchema(GridParams),
           querystring: jsonSchema(GridListQuery),
           response: { 200: jsonSchema(list, 'output') },
@@ -110,7 +111,17 @@ export const gridRoutes = async (app: FastifyInstance): Promise<void> => {
         const { code } = GridParams.parse(request.params)
         const q = GridListQuery.parse(request.query)
         await visibleGrid(app, clientOf(request), [entity], code)
-        return answerList(app, request, entity, { where: 't.grid_code = $1', params: [code] }, q)
+        if (q.by === 'assignment')
+          return answerList(app, request, entity, { where: 't.grid_code = $1', params: [code] }, q)
+        const houses = await housesInGrid(app.db, entity === 'house' ? 't' : 'hg', code)
+        const cond =
+          entity === 'house'
+            ? houses
+            : {
+                where: `t.house_id in (select hg.id from houses hg where ${houses.where})`,
+                params: houses.params,
+              }
+        return answerList(app, request, entity, cond, q)
       },
     )
   members('person', 'persons', PersonList)
