@@ -5,6 +5,7 @@
  * the rules as SQL (policy/rows-sql.ts). Out-of-scope and absent records must answer alike, and a type a
  * client never reads answers 403 whatever the id, so no status or body tells that a record exists.
  */
+import { tableFromIPC } from 'apache-arrow'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { EntityType, Role } from '../../../schemas/mentions.ts'
 import {
@@ -179,6 +180,91 @@ forEachDatabase('register scope matrix', (getDb) => {
           }
         })
       }
+
+      it('every list route — by name, phone, address, credit code, place, and the exports — shows only what the scope allows', async () => {
+        const c = client
+        /** the client's view of a whole record, references outside its scope blanked, as the routes must give it */
+        const expected = (e: EntityType, id: string) => {
+          const r = { ...records[e].find((x) => x.id === id)! }
+          for (const [field, target] of [
+            ['houseId', 'house'],
+            ['ownerPersonId', 'person'],
+            ['legalRepPersonId', 'person'],
+          ] as const)
+            if (typeof r[field] === 'string' && !visible(c, target, r[field] as string)) r[field] = null
+          return viewRecord(c, e, r)
+        }
+        const check = async (e: EntityType, url: string) => {
+          const res = await t.app.inject({ method: 'GET', url, headers: bearer(t.keys[c.id]!) })
+          if (!c[e].read) {
+            expect(res.statusCode, url).toBe(403)
+            return
+          }
+          expect(res.statusCode, url).toBe(200)
+          for (const item of res.json().items as Row[]) {
+            expect(visible(c, e, item.id), `${url} → ${item.id}`).toBe(true)
+            const { relations: _r, sources: _s, ...fields } = item
+            expect(fields, url).toEqual(expected(e, item.id))
+          }
+        }
+        const persons = sample(records.person, 8)
+        for (const p of persons) {
+          if (p.name)
+            await check(
+              'person',
+              `/v1/persons?name=${encodeURIComponent(p.name as string)}&match=pinyin&limit=500`,
+            )
+          const phone = (p.phones as string[])[0]
+          if (phone) await check('person', `/v1/persons?phone=${encodeURIComponent(phone)}&limit=500`)
+          if (p.address)
+            await check('person', `/v1/persons?address=${encodeURIComponent(p.address as string)}&limit=500`)
+        }
+        for (const h of sample(
+          records.house.filter((x) => x.address && x.room),
+          6,
+        ))
+          await check('house', `/v1/houses?address=${encodeURIComponent(h.address as string)}&limit=500`)
+        for (const h of sample(
+          records.house.filter((x) => x.lng != null),
+          3,
+        ))
+          await check('house', `/v1/houses?near=${h.lng},${h.lat}&radius=200&limit=500`)
+        for (const u of sample(
+          records.unit.filter((x) => x.creditCode),
+          6,
+        )) {
+          await check('unit', `/v1/units?credit_code=${u.creditCode}`)
+          await check('unit', `/v1/units?name=${encodeURIComponent(u.name as string)}&match=fuzzy&limit=500`)
+        }
+        // exports: every row in scope, each exactly as the record route shows it, nothing else
+        for (const e of ENTITIES) {
+          const res = await t.app.inject({
+            method: 'GET',
+            url: `/v1/exports/${PATH[e]}?format=arrow`,
+            headers: bearer(t.keys[c.id]!),
+          })
+          if (!c.export || !c[e].read) {
+            expect(res.statusCode, `${c.id} export ${e}`).toBe(403)
+            continue
+          }
+          const table = tableFromIPC(res.rawPayload)
+          const want = records[e].filter((r) => visible(c, e, r.id))
+          expect(table.numRows).toBe(want.length)
+          const columns = table.schema.fields.map((f) => f.name)
+          for (const key of Object.keys(records[e][0]!))
+            expect(columns.includes(key), `${c.id} ${e}.${key}`).toBe(fieldView(c, e, key) !== 'hidden')
+          const rows = table.toArray().map((r) => r.toJSON() as Record<string, unknown>)
+          for (const [i, r] of sample(want, 10).entries()) {
+            const row = rows.find((x) => x.id === r.id)!
+            const view = expected(e, r.id)
+            for (const [k, v] of Object.entries(view))
+              expect(
+                Array.isArray(v) ? [...(row[k] as Iterable<unknown>)] : row[k],
+                `${c.id} ${e} ${i} ${k}`,
+              ).toEqual(v)
+          }
+        }
+      })
 
       it('lookups find only persons in scope, and ids and phones only as the scope shows them', async () => {
         const probe = sample(
