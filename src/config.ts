@@ -15,6 +15,51 @@ const CorsOrigins = z
     z.array(z.string().regex(/^(\*|https?:\/\/[^/\s,]+)$/, 'an origin (scheme://host[:port], no path) or *')),
   )
 
+/*
+ * JWTs from an identity provider: only signatures checked against a public key set, so never `none` and
+ * never HS* (an HMAC "verified" with a public key is a token anyone holding that public key can forge).
+ */
+export const JWT_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const
+
+const JwtAlgorithms = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(
+        z.enum(JWT_ALGORITHMS, {
+          error: `an asymmetric algorithm (${JWT_ALGORITHMS.join(', ')}); none and HS* are never accepted`,
+        }),
+      )
+      .min(1, 'at least one algorithm'),
+  )
+
+/** `https://idp.example.org/.well-known/jwks.json`, or a path to a JWKS JSON file; never plain http. */
+const JwksSource = z
+  .string()
+  .min(1)
+  .refine(
+    (s) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^https:\/\/[^/\s]+/i.test(s),
+    'an https:// URL of a JWKS or a path to a JWKS JSON file (keys fetched over plain http could be swapped)',
+  )
+
 /** Parsed once at start, frozen, passed down: nothing else reads process.env. */
 const Env = z.object({
   DATABASE_URL: z.string().min(1).optional(), // absent → embedded database in SANSHI_DATA_DIR
@@ -46,12 +91,36 @@ const Env = z.object({
   // in-flight requests get TIMEOUT seconds to finish before their connections are cut
   SANSHI_SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(300).default(0),
   SANSHI_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(10),
+  // JWTs from an identity provider (src/api/auth/jwt.ts); off unless SANSHI_JWT_JWKS is set
+  SANSHI_JWT_JWKS: JwksSource.optional(),
+  SANSHI_JWT_ISSUER: z.string().min(1).optional(), // required with SANSHI_JWT_JWKS
+  SANSHI_JWT_AUDIENCE: z.string().min(1).optional(), // required with SANSHI_JWT_JWKS
+  SANSHI_JWT_CLIENT_CLAIM: z.string().min(1).default('sanshi_client'), // holds a client id of clients.yaml
+  SANSHI_JWT_ALGORITHMS: JwtAlgorithms.optional(), // absent → RS256,ES256
+})
+
+/** Settings that only make sense together, checked once each has passed on its own. */
+const CheckedEnv = Env.superRefine((env, ctx) => {
+  if (env.SANSHI_JWT_JWKS) {
+    for (const name of ['SANSHI_JWT_ISSUER', 'SANSHI_JWT_AUDIENCE'] as const)
+      if (!env[name])
+        ctx.addIssue({ code: 'custom', path: [name], message: 'required when SANSHI_JWT_JWKS is set' })
+    return
+  }
+  // a JWT setting without the key set is most likely a misspelt SANSHI_JWT_JWKS: stop rather than run without
+  for (const name of ['SANSHI_JWT_ISSUER', 'SANSHI_JWT_AUDIENCE', 'SANSHI_JWT_ALGORITHMS'] as const)
+    if (env[name] !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'set, but JWTs are off: SANSHI_JWT_JWKS is not set',
+      })
 })
 
 export type Config = Readonly<z.infer<typeof Env>>
 
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
-  const parsed = Env.safeParse(env)
+  const parsed = CheckedEnv.safeParse(env)
   if (!parsed.success)
     throw new SanshiError(
       'SANSHI102',

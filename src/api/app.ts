@@ -64,7 +64,7 @@ export const buildApp = async (opts: AppOptions): Promise<FastifyInstance> => {
     },
   })
   await app.register(policyPlugin, { clients: opts.clients })
-  await app.register(authPlugin)
+  await app.register(authPlugin, { config })
 
   await app.register(healthRoutes)
   await app.register(

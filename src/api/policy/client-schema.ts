@@ -72,6 +72,8 @@ export const ClientSchema = z
     audit: z.boolean().default(false),
     // absent → the hub-wide default (SANSHI_RATE_LIMIT_MAX per SANSHI_RATE_LIMIT_SECONDS); false → none
     rateLimit: z.union([z.literal(false), RateLimitSchema]).optional(),
+    // a JWT naming this client must also hold, in each claim listed, one of its values (src/api/auth/jwt.ts)
+    jwt: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).optional(),
   })
   .strict()
   .superRefine((client, ctx) => {

@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import type { Config } from '../../../config.ts'
 import { SanshiError } from '../../../errors.ts'
+import { createJwtVerifier, jwtSettings, looksLikeJwt } from '../../auth/jwt.ts'
 import type { Client } from '../../policy/index.ts'
 import { clientForKey } from '../../repositories/api-keys-repository.ts'
 import { shared } from '../shared.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** onRequest hook for routes that need a client: Authorization: Bearer KEY, else 401 */
+    /** onRequest hook for routes that need a client: Authorization: Bearer KEY (or JWT), else 401 */
     authenticate: onRequestAsyncHookHandler
   }
   interface FastifyRequest {
@@ -49,9 +51,16 @@ export const clientOf = (request: FastifyRequest): Client => {
   return request.client
 }
 
-export const authPlugin = shared('sanshi-auth', async (app: FastifyInstance) => {
+export const authPlugin = shared('sanshi-auth', async (app: FastifyInstance, opts: { config: Config }) => {
   app.decorateRequest('client', null)
   const known = new KeyCache()
+  // built now, so that a broken JWKS file stops the start; JWT-shaped tokens take this path only when it is on
+  const jwt = jwtSettings(opts.config)
+  const verifyJwt = jwt
+    ? createJwtVerifier(jwt, app.clients, (e) =>
+        app.log.warn({ type: (e as Error)?.name }, 'the JWT key set could not be fetched'),
+      )
+    : null
   // onRequest, before any body is read: an upload without a valid key is refused before it streams
   app.decorate('authenticate', async function authenticate(this: FastifyInstance, request: FastifyRequest) {
     const header = request.headers.authorization
@@ -61,6 +70,11 @@ export const authPlugin = shared('sanshi-auth', async (app: FastifyInstance) => 
         'send Authorization: Bearer KEY (sanshi keys create --client ID mints one)',
       )
     const key = BEARER.exec(header)?.[1]
+    if (key && verifyJwt && looksLikeJwt(key)) {
+      // not cached like keys: a signature check costs less than a key query, and a token may expire any second
+      request.client = await verifyJwt(key)
+      return
+    }
     let client = key ? known.get(key) : null
     if (key && !client) {
       client = await clientForKey(app.db, app.clients, key)

@@ -23,7 +23,7 @@ const Include = z
 export const DetailQuery = z.object({ include: Include })
 
 const Page = {
-  limit: z.number().int().min(1).max(500).default(50),
+  limit: z.number().int().min(1).max(500).default(20),
   /** the `next` of the previous page */
   after: z.string().min(1).max(40).optional(),
   include: Include,
