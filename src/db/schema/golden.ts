@@ -62,7 +62,10 @@ export const houses = pgTable(
     // pattern ops: a building's rooms are found by key prefix (LIKE 'd|road|8|1|%') whatever the collation
     index('houses_key_idx').on(t.key.op('text_pattern_ops')),
     index('houses_address_idx').on(t.addressId),
-    index('houses_grid_idx').on(t.gridCode),
+    // (grid, id): a grid's records come a page at a time in id order straight from the index
+    index('houses_grid_idx').on(t.gridCode, t.id),
+    // an owner merged away is followed to the survivor without reading every house
+    index('houses_owner_idx').on(t.ownerPersonId),
   ],
 )
 
@@ -89,12 +92,14 @@ export const persons = pgTable(
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    index('persons_id_number_idx').on(t.idNumber),
-    index('persons_name_idx').on(t.name),
-    index('persons_name_pinyin_idx').on(t.namePinyin),
+    index('persons_id_number_idx').on(t.idNumber, t.id),
+    // (value, id): a lookup answers in id order from the index alone; on the value only, a rare name
+    // made the planner walk the whole primary key looking for it
+    index('persons_name_idx').on(t.name, t.id),
+    index('persons_name_pinyin_idx').on(t.namePinyin, t.id),
     index('persons_phones_idx').using('gin', t.phones),
     index('persons_house_idx').on(t.houseId),
-    index('persons_grid_idx').on(t.gridCode),
+    index('persons_grid_idx').on(t.gridCode, t.id),
   ],
 )
 
@@ -117,11 +122,12 @@ export const units = pgTable(
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    index('units_credit_code_idx').on(t.creditCode),
-    index('units_name_idx').on(t.name),
+    index('units_credit_code_idx').on(t.creditCode, t.id),
+    index('units_name_idx').on(t.name, t.id),
     index('units_sign_names_idx').using('gin', t.signNames),
     index('units_house_idx').on(t.houseId),
-    index('units_grid_idx').on(t.gridCode),
+    index('units_grid_idx').on(t.gridCode, t.id),
+    index('units_legal_rep_idx').on(t.legalRepPersonId),
   ],
 )
 

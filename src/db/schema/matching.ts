@@ -9,6 +9,7 @@ import {
   primaryKey,
   text,
 } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
 import { sourceRecordRef, timestamptz } from './columns.ts'
 
 const entityType = () => text('entity_type', { enum: ['person', 'house', 'unit'] }).notNull()
@@ -63,6 +64,10 @@ export const matchEdges = pgTable(
       t.rightRole,
     ),
     index('match_edges_right_idx').on(t.rightSourceRecordId, t.rightRole),
+    // every run reads the stewards' edges: a handful among millions of the model's
+    index('match_edges_steward_idx')
+      .on(t.entityType)
+      .where(sql`${t.source} = 'steward'`),
   ],
 )
 
