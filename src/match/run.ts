@@ -15,6 +15,7 @@ import { ulid } from '../ids.ts'
 import { type BlockingRule, keysOf, pairLeft, pairRight } from './blocking.ts'
 import { type GoldenCounts, type GoldenScope, writeGolden } from './golden.ts'
 import { assignIds, type IdAssignment } from './golden-ids.ts'
+import { assignGrids } from './grid-assignment/index.ts'
 import { AddressCanon, clusterHouses, type HouseRecord, loadHouses } from './houses.ts'
 import { KEY_COLUMNS, keyHash, keyText, lookupKeys } from './keys.ts'
 import { type EntitySpec, Linker, type ScoredPairs, type TrainedModel } from './linker.ts'
@@ -174,6 +175,8 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
       for (const type of ['house', 'unit', 'person'] as const)
         await writeChanged(db, tx, part[type] as Resolved<MentionRef>, dirty[type], step)
       golden = await step('golden', () => writeGolden(db, tx, part, survivorship, partialScope(part)))
+      // grids from the imported grid files (coverage, polygons) for the houses this run rewrote
+      await step('grids', () => assignGrids(db, tx, { canon, houseIds: part.house.ids.ids }))
     } else {
       await step('clearing', async () => {
         await tx.exec(`truncate entity_links, match_keys`)
@@ -184,6 +187,7 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
         for (const r of resolved) await writeResolved(db, tx, r, step)
       })
       golden = await step('golden', () => writeGolden(db, tx, world, survivorship, { kind: 'full' }))
+      await step('grids', () => assignGrids(db, tx, { canon }))
     }
     const out: MatchSummary = {
       mode: dirty ? 'incremental' : 'full',
