@@ -41,6 +41,8 @@ export async function openPglite(dataDir: string | undefined, snapshot?: Blob): 
     db,
     capabilities: { postgis: false, trgm: false },
     query: async <T>(sql: string, params?: unknown[]) => (await client.query<T>(sql, params)).rows,
+    // one connection in the same process: no round trips to save, so nothing is kept prepared
+    queryPrepared: async <T>(sql: string, params?: unknown[]) => (await client.query<T>(sql, params)).rows,
     transaction: <T>(fn: (tx: Tx) => Promise<T>) =>
       db.transaction(async (dtx) => {
         // drizzle's PGlite session runs on PGlite's own Transaction; reuse it for raw SQL and COPY.

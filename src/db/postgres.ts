@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { drizzle } from 'drizzle-orm/node-postgres'
@@ -13,6 +14,17 @@ import type { CopyRows, Database, Drizzle, DrizzleTx, OpenOptions, Tx } from './
 const CHUNK_CHARS = 256 * 1024
 const BYTE_SLICE = 1024 * 1024
 const INT8 = 20
+
+/** A prepared statement's name from its text: node-postgres prepares a name once per connection. */
+const statementNames = new Map<string, string>()
+const statementName = (sql: string): string => {
+  let name = statementNames.get(sql)
+  if (!name) {
+    name = `s_${createHash('sha1').update(sql).digest('base64url')}`
+    statementNames.set(sql, name)
+  }
+  return name
+}
 
 interface PgTx extends Tx {
   client: pg.PoolClient
@@ -51,6 +63,8 @@ export async function openPostgres(url: string, opts: OpenOptions = {}): Promise
     db,
     capabilities: { postgis: false, trgm: false },
     query: async <T>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T[],
+    queryPrepared: async <T>(sql: string, params?: unknown[]) =>
+      (await pool.query({ name: statementName(sql), text: sql, values: params ?? [] })).rows as T[],
     transaction: <T>(fn: (tx: Tx) => Promise<T>) =>
       db.transaction(async (dtx) => {
         // drizzle checked a client out of the pool and ran BEGIN on it; reuse it for raw SQL and COPY.

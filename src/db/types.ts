@@ -28,6 +28,12 @@ export interface Database {
   db: Drizzle
   query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>
   /**
+   * query() as a statement each connection prepares once and the server then plans once: for the hot
+   * lookups whose text repeats (planning a three-table join costs more than running it). Only for SQL
+   * whose text comes from a bounded set, with every value a parameter.
+   */
+  queryPrepared<T = Row>(sql: string, params?: unknown[]): Promise<T[]>
+  /**
    * Run fn in one transaction, committed if it resolves, rolled back if it throws. Inside, use
    * tx only: PGlite has one connection, so the database's own query() would wait for fn forever.
    */

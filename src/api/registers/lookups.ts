@@ -20,6 +20,11 @@ export interface Condition {
   params: unknown[]
   /** an order other than by id (fuzzy matches: best first) */
   orderBy?: string
+  /**
+   * one plan fits every value (an equality on an indexed column): the statement is kept prepared and
+   * planned once. Not for LIKE patterns or similarity, whose best plan depends on the value.
+   */
+  planOnce?: boolean
 }
 
 const invalid = (what: string): SanshiError => new SanshiError('SANSHI101', what)
@@ -27,13 +32,13 @@ const invalid = (what: string): SanshiError => new SanshiError('SANSHI101', what
 export function byIdNumber(raw: string): Condition {
   const id = normalizeResidentId(raw).value
   if (!id) throw invalid('id_number is not a resident id of 18 (or 15) characters')
-  return { where: 't.id_number = $1', params: [id.value] }
+  return { where: 't.id_number = $1', params: [id.value], planOnce: true }
 }
 
 export function byPhone(raw: string): Condition {
   const phone = normalizePhones(raw).value?.[0]
   if (!phone) throw invalid('phone is not a phone number')
-  return { where: 't.phones @> array[$1]::text[]', params: [phone] }
+  return { where: 't.phones @> array[$1]::text[]', params: [phone], planOnce: true }
 }
 
 export type NameMatch = 'exact' | 'pinyin' | 'fuzzy'
@@ -53,9 +58,9 @@ export function byName(raw: string, match: NameMatch, trgm: boolean, column = 't
   if (!name) throw invalid('name is empty or not a name')
   switch (match) {
     case 'exact':
-      return { where: `${column} = $1`, params: [name] }
+      return { where: `${column} = $1`, params: [name], planOnce: true }
     case 'pinyin':
-      return { where: 't.name_pinyin = $1', params: [pinyinKey(name)] }
+      return { where: 't.name_pinyin = $1', params: [pinyinKey(name)], planOnce: true }
     case 'fuzzy': {
       const like = [...name].length <= 12 ? oneCharAway(name) : []
       const similar = trgm ? ` or ${column} % $1` : ''
@@ -71,7 +76,7 @@ export function byName(raw: string, match: NameMatch, trgm: boolean, column = 't
 export function byCreditCode(raw: string): Condition {
   const code = normalizeCreditCode(raw).value
   if (!code) throw invalid('credit_code is not a unified social credit code or registration number')
-  return { where: 't.credit_code = $1', params: [code.value] }
+  return { where: 't.credit_code = $1', params: [code.value], planOnce: true }
 }
 
 /** A unit by its registered name or a sign over its door (店招名称). */

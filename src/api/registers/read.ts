@@ -20,6 +20,8 @@ export interface SelectOptions {
   limit: number
   /** default: by id, which keyset pagination needs */
   orderBy?: string
+  /** the condition's plan does not depend on its values (lookups.ts, Condition.planOnce) */
+  planOnce?: boolean
 }
 
 /**
@@ -55,7 +57,8 @@ export async function selectRecords<E extends EntityType>(
     sql += ` and t.id > $${params.length}`
   }
   params.push(opts.limit)
-  const rows = await db.query(`${sql} order by ${opts.orderBy ?? 't.id'} limit $${params.length}`, params)
+  sql += ` order by ${opts.orderBy ?? 't.id'} limit $${params.length}`
+  const rows = opts.planOnce ? await db.queryPrepared(sql, params) : await db.query(sql, params)
   const reg = REGISTERS[entity]
   return rows.map((r) => reg.toRecord(r) as unknown as Record<string, unknown>)
 }
@@ -124,10 +127,11 @@ export async function getRecord(
   entity: EntityType,
   id: string,
 ): Promise<Record<string, unknown> | null> {
-  const [direct] = await selectRecords(db, client, entity, { where: 't.id = $1', params: [id], limit: 1 })
+  const byId = { where: 't.id = $1', limit: 1, planOnce: true }
+  const [direct] = await selectRecords(db, client, entity, { ...byId, params: [id] })
   if (direct) return direct
   const now = await currentId(db, entity, id)
   if (now === id) return null
-  const [moved] = await selectRecords(db, client, entity, { where: 't.id = $1', params: [now], limit: 1 })
+  const [moved] = await selectRecords(db, client, entity, { ...byId, params: [now] })
   return moved ?? null
 }

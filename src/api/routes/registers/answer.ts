@@ -91,6 +91,7 @@ export async function answerList(
     where: cond.where,
     params: cond.params,
     orderBy: cond.orderBy,
+    planOnce: cond.planOnce,
     after: ranked ? null : args.after,
     limit: args.limit + 1,
   })
