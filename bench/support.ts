@@ -39,6 +39,8 @@ export const freshDatabase = async (adminUrl: string, name: string): Promise<str
 export interface ChildRun<T> {
   seconds: number
   maxRssMb: number
+  /** the child's CPU time, user + system, all its threads: wall time alone is noisy on a shared machine */
+  cpuSeconds: number
   output: T[]
 }
 
@@ -47,16 +49,22 @@ export const runCli = async <T>(args: string[]): Promise<ChildRun<T>> => {
   const started = performance.now()
   const { stdout, stderr } = await run(
     '/usr/bin/time',
-    ['-f', 'maxrss_kb=%M', 'node', 'bin/sanshi.js', ...args],
+    ['-f', 'maxrss_kb=%M cpu_s=%U+%S', 'node', 'bin/sanshi.js', ...args],
     {
       maxBuffer: 64 * 1024 * 1024,
     },
   )
   const seconds = (performance.now() - started) / 1000
   const rss = /maxrss_kb=(\d+)/.exec(stderr)
+  const cpu = /cpu_s=([\d.]+)\+([\d.]+)/.exec(stderr)
   const output = stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as T)
-  return { seconds, maxRssMb: rss ? Math.round(Number(rss[1]) / 1024) : Number.NaN, output }
+  return {
+    seconds,
+    maxRssMb: rss ? Math.round(Number(rss[1]) / 1024) : Number.NaN,
+    cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : Number.NaN,
+    output,
+  }
 }

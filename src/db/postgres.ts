@@ -3,7 +3,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import pg from 'pg'
-import { from as copyFrom } from 'pg-copy-streams'
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams'
 import { CopyPlanner } from './copy-plan.ts'
 import { chunks, copyTarget } from './copy-text.ts'
 import * as schema from './schema/index.ts'
@@ -112,6 +112,18 @@ export async function openPostgres(url: string, opts: OpenOptions = {}): Promise
       }
       const stream = client.query(copyFrom(`COPY ${copyTarget(table, columns)} FROM STDIN`))
       await pipeline(Readable.from(slices()), stream)
+    },
+    async *copyOut(sql: string): AsyncGenerator<Buffer> {
+      const client = await pool.connect()
+      let done = false
+      try {
+        const stream = client.query(copyTo(`COPY (${sql}) TO STDOUT WITH (ENCODING 'UTF8')`))
+        for await (const chunk of stream) yield chunk as Buffer
+        done = true
+      } finally {
+        // stopped early or failed, the COPY may still be running on the server: the connection is dropped
+        client.release(done ? undefined : true)
+      }
     },
     close: () => pool.end(),
   }

@@ -49,6 +49,12 @@ export interface Database {
   copyEncoder(tx: Tx, table: string, columns: string[]): Promise<(row: unknown[]) => string>
   /** COPY text already encoded by copyEncoder (whole lines, as a string or UTF-8 bytes) into the table. */
   copyText(tx: Tx, table: string, columns: string[], text: string | Uint8Array): Promise<void>
+  /**
+   * The text of `COPY (sql) TO STDOUT` (UTF-8, PostgreSQL's text format; copy-out.ts reads it) as it
+   * arrives, on a connection of its own; PostgreSQL only (PGlite streams no COPY out). `sql` takes no
+   * parameters: inline them (copy-out.ts). Stopping early drops the connection, ending the COPY.
+   */
+  copyOut?(sql: string): AsyncIterable<Buffer>
   capabilities: Capabilities
   close(): Promise<void>
 }

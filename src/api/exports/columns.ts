@@ -1,4 +1,5 @@
 import { SanshiError } from '../../errors.ts'
+import type { ExportPage } from './column-page.ts'
 
 /**
  * The columns of an export: the API's field names (camelCase) with the type every format writes them as.
@@ -16,8 +17,11 @@ export interface ExportColumn {
 
 export type ExportRow = Readonly<Record<string, unknown>>
 
-/** Pages of rows as the read model yields them (about 5,000 a page); only one is held at a time. */
-export type ExportPages = AsyncIterable<readonly ExportRow[]> | Iterable<readonly ExportRow[]>
+/**
+ * Pages as the read model yields them (about 5,000 rows a page), as rows or already as columns
+ * (column-page.ts); only one is held at a time.
+ */
+export type ExportPages = AsyncIterable<ExportPage> | Iterable<ExportPage>
 
 const TYPES: ReadonlySet<string> = new Set<ExportColumnType>([
   'text',

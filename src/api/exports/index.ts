@@ -13,6 +13,7 @@ import { csvChunks } from './csv.ts'
 import { type XlsxOptions, xlsxChunks } from './xlsx/index.ts'
 
 export type { ExportColumn, ExportColumnType, ExportPages, ExportRow } from './columns.ts'
+export type { ColumnPage, ExportPage } from './column-page.ts'
 
 export type ExportFormat = 'csv' | 'xlsx' | 'arrow'
 

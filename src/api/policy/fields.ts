@@ -17,6 +17,10 @@ const MASKERS: Record<string, (v: unknown) => unknown> = {
   name: (v) => (typeof v === 'string' && v.length > 0 ? v[0] + '*'.repeat([...v].length - 1) : v),
 }
 
+/** A field's masked form (name, idNumber, phones, otherDocument); null stays null. */
+export const maskValue = (field: string, value: unknown): unknown =>
+  value == null ? value : MASKERS[field]!(value)
+
 /** How the client sees one field: the field's own rule, else its default, else hidden. */
 export const fieldView = (client: Client, entity: EntityType, field: string): FieldView => {
   if (ALWAYS_SHOWN.has(field)) return 'whole'
@@ -52,10 +56,7 @@ export const viewRecord = (
     if (!Object.hasOwn(record, key)) continue
     const view = viewOf(client, entity, key)
     if (view === 'whole') out[key] = record[key]
-    else if (view === 'masked') {
-      const value = record[key]
-      out[key] = value == null ? value : MASKERS[key]!(value)
-    }
+    else if (view === 'masked') out[key] = maskValue(key, record[key])
   }
   return out
 }

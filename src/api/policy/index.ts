@@ -4,7 +4,7 @@ export type { Client, EntityScope, FieldView, RowRule } from './client-schema.ts
 export { ClientSchema, ClientsFileSchema, ENTITY_FIELDS, MASKABLE_FIELDS } from './client-schema.ts'
 export type { Action, Decision } from './decide.ts'
 export { assertCan, can, sourceMatches, uploadPattern } from './decide.ts'
-export { fieldView, viewRecord } from './fields.ts'
+export { fieldView, maskValue, viewRecord } from './fields.ts'
 export type { ClientRegistry } from './load-clients.ts'
 export { DEFAULT_CLIENTS_FILE, loadClients, parseClients } from './load-clients.ts'
 export type { GridFacts, RecordFacts } from './rows.ts'

@@ -18,7 +18,31 @@ const COLUMNS = [
   'reason',
   'purpose',
   'request_id',
+  'record_range',
 ] as const
+
+/** Code point order (UTF-8's byte order, collation "C"), which `<` on UTF-16 is not beyond the BMP. */
+const unit = (u: number): number => (u >= 0xd800 && u <= 0xdfff ? u + 0x2000 : u >= 0xe000 ? u - 0x800 : u)
+const before = (a: string, b: string): boolean => {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x !== y) return unit(x) < unit(y)
+  }
+  return a.length < b.length
+}
+
+/** The lowest and highest id, as the access_id_range type orders them. */
+export const idBounds = (ids: readonly string[]): [string, string] => {
+  let lo = ids[0]!
+  let hi = lo
+  for (const id of ids) {
+    if (before(id, lo)) lo = id
+    if (before(hi, id)) hi = id
+  }
+  return [lo, hi]
+}
 
 interface Pending {
   entry: AccessEntry
@@ -69,7 +93,11 @@ export class AccessLogBatcher {
         freeText(e.purpose),
         e.requestId ?? null,
       )
-      return `(${COLUMNS.map((_, i) => `$${at + i + 1}`).join(', ')})`
+      const ranged = e.ranged === true && e.recordIds.length > 0
+      if (ranged) params.push(...idBounds(e.recordIds))
+      const values = COLUMNS.slice(0, -1).map((_, i) => `$${at + i + 1}`)
+      const range = ranged ? `access_id_range($${params.length - 1}, $${params.length}, '[]')` : 'NULL'
+      return `(${values.join(', ')}, ${range})`
     })
     await this.db.query(`INSERT INTO access_log (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, params)
   }

@@ -14,6 +14,11 @@ export interface AccessEntry {
   purpose?: string | null
   /** the request's id, as in the server log, to tie the entry to its log lines */
   requestId?: string | null
+  /**
+   * Many ids in a run (an export's page): the entry is found by their range, then by record_ids, instead
+   * of by one GIN key per id (migration 0009). Only for runs: a scattered few would make a wide range.
+   */
+  ranged?: boolean
 }
 
 /** The text columns are the log's only free text: a long digit run (an id, a phone) never lands in it. */
@@ -73,7 +78,14 @@ const whereOf = (f: AccessFilter, params: unknown[]): string => {
   }
   if (f.clientId !== undefined) conds.push(`client_id = ${param(f.clientId)}`)
   if (f.entityType !== undefined) conds.push(`entity_type = ${param(f.entityType)}`)
-  if (f.recordId !== undefined) conds.push(`record_ids @> ARRAY[${param(f.recordId)}::text]`)
+  if (f.recordId !== undefined) {
+    const id = param(f.recordId)
+    // two arms, each matching one partial index (GIN on ids, GiST on ranges), both exact on record_ids
+    conds.push(
+      `((record_range IS NULL AND record_ids @> ARRAY[${id}::text])
+        OR (record_range @> ${id}::text AND record_ids @> ARRAY[${id}::text]))`,
+    )
+  }
   if (f.from !== undefined) conds.push(`at >= ${param(f.from.toISOString())}::timestamptz`)
   if (f.to !== undefined) conds.push(`at < ${param(f.to.toISOString())}::timestamptz`)
   if (f.purpose !== undefined) conds.push(`purpose ILIKE ${param(likePattern(f.purpose))}`)

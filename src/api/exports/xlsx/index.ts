@@ -26,6 +26,8 @@ import {
   workbookRels,
 } from './parts.ts'
 import { TextBytes } from '../text-bytes.ts'
+import { isColumnPage } from '../column-page.ts'
+import { rowsOf } from '../page-rows.ts'
 import { ZipWriter } from './zip-writer.ts'
 
 export interface XlsxOptions {
@@ -177,8 +179,9 @@ async function* writeXlsx(
 
   yield await zip.entry('_rels/.rels', ROOT_RELS)
   yield await zip.entry('xl/styles.xml', STYLES)
-  for await (const page of pages) {
-    if (page.length === 0) continue
+  for await (const given of pages) {
+    if (given.length === 0) continue
+    const page = isColumnPage(given) ? rowsOf(columns, given) : given
     widths ??= columnWidths(columns, page)
     let i = 0
     while (i < page.length) {
