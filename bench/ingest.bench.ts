@@ -170,6 +170,7 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
         endToEndSeconds: round(csvRun.seconds),
         rowsPerSecond: Math.round(summary.rows / csvRun.seconds),
         peakRssMb: csvRun.maxRssMb,
+        nodeCpuSeconds: round(csvRun.cpuSeconds),
         postgresCopySeconds: round(baseline.seconds),
         postgresCopyPerTable: Object.fromEntries(
           Object.entries(baseline.perTable).map(([k, v]) => [k, round(v)]),
@@ -182,6 +183,7 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
         endToEndSeconds: round(reRun.seconds),
         rowsPerSecond: Math.round((reRun.output[0]?.rows ?? 0) / reRun.seconds),
         peakRssMb: reRun.maxRssMb,
+        nodeCpuSeconds: round(reRun.cpuSeconds),
       },
       xlsxPostgres: {
         rows: xlsxRun.output[0]?.rows,
@@ -192,6 +194,7 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
         rows: embeddedRun.output[0]?.rows,
         endToEndSeconds: round(embeddedRun.seconds),
         peakRssMb: embeddedRun.maxRssMb,
+        nodeCpuSeconds: round(embeddedRun.cpuSeconds),
       },
     }
   } finally {

@@ -24,6 +24,24 @@ export class CopyBuffer {
     this.rows++
   }
 
+  /**
+   * One line from text encoded elsewhere (a worker thread's COPY bytes): an ASCII prefix, the bytes
+   * [start, end) of `from`, an ASCII suffix.
+   */
+  appendSpliced(prefix: string, from: Uint8Array, start: number, end: number, suffix: string): void {
+    const need = this.used + prefix.length + (end - start) + suffix.length
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2))
+      this.buf.copy(bigger, 0, 0, this.used)
+      this.buf = bigger
+    }
+    this.used += this.buf.write(prefix, this.used, 'latin1')
+    this.buf.set(from.subarray(start, end), this.used)
+    this.used += end - start
+    this.used += this.buf.write(suffix, this.used, 'latin1')
+    this.rows++
+  }
+
   get bytes(): number {
     return this.used
   }

@@ -1,5 +1,6 @@
 import type { Mention } from '../../schemas/mentions.ts'
 import type { Problem } from '../../schemas/problem.ts'
+import { COLUMN_KINDS_SQL, type ColumnKind, kindsFor, quoteTable, rowEncoder } from '../db/copy-text.ts'
 import { CopyBuffer, type Database, type JsonText, type Tx } from '../db/index.ts'
 import { KnownRecords } from './known-records.ts'
 import {
@@ -7,8 +8,13 @@ import {
   type MentionSink,
   PERSON_COLUMNS,
   pushMentionRows,
+  RECORD_COLUMNS,
+  storedProblems,
   UNIT_COLUMNS,
 } from './mention-rows.ts'
+import type { CopyKinds, CopyTable, PreparedChunk, PreparedLines } from './prepare.ts'
+
+export { storedProblems } from './mention-rows.ts'
 
 export interface AcceptedRecord {
   recordId: string
@@ -22,18 +28,6 @@ export interface AcceptedRecord {
 
 type Encode = (row: unknown[]) => string
 
-const RECORD_COLUMNS = [
-  'id',
-  'source',
-  'record_id',
-  'batch_id',
-  'row_number',
-  'raw',
-  'data',
-  'problems',
-  'row_hash',
-  'version',
-]
 const CHUNK = 10_000
 
 /** One chunk of the batch, already in COPY text: nothing of its rows is kept as objects. */
@@ -57,10 +51,6 @@ const emptyChunk = (): Chunk => ({
   houses: new CopyBuffer(4 << 20),
   units: new CopyBuffer(1 << 16),
 })
-
-/** A row's problems as the tables keep them: without the row number, which is the record's own. */
-export const storedProblems = (problems: Problem[]): unknown[] =>
-  problems.map(({ column, code, severity, detail }) => ({ column, code, severity, detail }))
 
 /**
  * Writes a batch's accepted records inside the caller's transaction: new (source, record_id) keys go
@@ -88,18 +78,32 @@ export class BatchWriter {
     private readonly batchId: string,
     private readonly source: string,
     private readonly known: KnownRecords,
-    private readonly encode: { records: Encode; persons: Encode; houses: Encode; units: Encode },
+    /** each table's COPY column kinds: what a RowPreparer (perhaps in a worker) encodes with */
+    readonly kinds: CopyKinds,
+    private readonly encode: Record<CopyTable, Encode>,
   ) {}
 
   static async open(db: Database, tx: Tx, batchId: string, source: string): Promise<BatchWriter> {
     const known = await KnownRecords.load(tx, source)
-    const encode = {
-      records: await db.copyEncoder(tx, 'source_records', RECORD_COLUMNS),
-      persons: await db.copyEncoder(tx, 'source_persons', PERSON_COLUMNS),
-      houses: await db.copyEncoder(tx, 'source_houses', HOUSE_COLUMNS),
-      units: await db.copyEncoder(tx, 'source_units', UNIT_COLUMNS),
+    const kindsOf = async (table: string, columns: string[]): Promise<ColumnKind[]> =>
+      kindsFor(table, columns, await tx.query(COLUMN_KINDS_SQL, [quoteTable(table)]))
+    const kinds: CopyKinds = {
+      records: await kindsOf('source_records', RECORD_COLUMNS),
+      persons: await kindsOf('source_persons', PERSON_COLUMNS),
+      houses: await kindsOf('source_houses', HOUSE_COLUMNS),
+      units: await kindsOf('source_units', UNIT_COLUMNS),
     }
-    const writer = new BatchWriter(db, tx, batchId, source, known, encode)
+    const encoder = (table: CopyTable): Encode => {
+      const encode = rowEncoder(kinds[table], table)
+      return (row) => encode(row, 0)
+    }
+    const encode = {
+      records: encoder('records'),
+      persons: encoder('persons'),
+      houses: encoder('houses'),
+      units: encoder('units'),
+    }
+    const writer = new BatchWriter(db, tx, batchId, source, known, kinds, encode)
     await writer.reserveIds(2 * CHUNK)
     return writer
   }
@@ -134,6 +138,49 @@ export class BatchWriter {
       chunk[table].append(this.encode[table](row))
     }
     pushMentionRows(sink, id, this.source, r.recordId, r.mentions)
+    return this.rowDone(chunk)
+  }
+
+  /**
+   * As add(), for row `i` of a chunk a RowPreparer encoded: its bytes are copied in after the id
+   * handed out here, so the lines are those add() would write.
+   */
+  addPrepared(recordId: string, rowHash: string, p: PreparedChunk, i: number): Promise<void> | undefined {
+    const k = this.known.get(recordId, rowHash)
+    if (k?.same) {
+      this.unchanged++
+      return undefined
+    }
+    const chunk = this.chunk
+    let id: number
+    const start = i === 0 ? 0 : p.records.lineEnds[i - 1]!
+    const end = p.records.lineEnds[i]!
+    if (!k) {
+      const reserved = this.ids.pop()
+      if (reserved === undefined) throw new Error('BatchWriter: no reserved ids left (internal error)')
+      id = reserved
+      chunk.records.appendSpliced(`${id}\t`, p.records.bytes, start, end, '\t1\n')
+      this.inserted++
+    } else {
+      id = k.id
+      chunk.changed.appendSpliced(`${id}\t`, p.records.bytes, start, end, `\t${k.version + 1}\n`)
+      chunk.changedIds.push(id)
+      this.updated++
+    }
+    const prefix = `${id}\t`
+    const splice = (into: CopyBuffer, lines: PreparedLines) => {
+      const first = i === 0 ? 0 : lines.rowEnds[i - 1]!
+      for (let l = first; l < lines.rowEnds[i]!; l++)
+        into.appendSpliced(prefix, lines.bytes, l === 0 ? 0 : lines.lineEnds[l - 1]!, lines.lineEnds[l]!, '')
+    }
+    splice(chunk.persons, p.persons)
+    splice(chunk.houses, p.houses)
+    splice(chunk.units, p.units)
+    return this.rowDone(chunk)
+  }
+
+  /** Counts a row into its chunk; a full chunk goes to the database behind the one still writing. */
+  private rowDone(chunk: Chunk): Promise<void> | undefined {
     if (++chunk.rows < CHUNK) return undefined
     this.chunk = emptyChunk()
     return this.flushing.then(() => {
@@ -141,6 +188,11 @@ export class BatchWriter {
       // the failure surfaces at the next full chunk or finish(); until then it must not count as unhandled
       this.flushing.catch(() => {})
     })
+  }
+
+  /** Whether a record is stored with this very content (nothing counted): it need not be mapped. */
+  isUnchanged(recordId: string, rowHash: string): boolean {
+    return this.known.get(recordId, rowHash)?.same === true
   }
 
   /**
@@ -185,8 +237,11 @@ export class BatchWriter {
       `SELECT nextval(pg_get_serial_sequence('source_records', 'id')) AS id FROM generate_series(1, $1::int)`,
       [n],
     )
-    // popped from the end, so reverse to hand them out in ascending order
-    for (let i = rows.length - 1; i >= 0; i--) this.ids.push(Number(rows[i]!.id))
+    // popped from the end: the new ids go beneath those still held, so ids go out in ascending order
+    // and a record's id does not depend on how far reading had got when the reservation came back
+    const fresh: number[] = []
+    for (let i = rows.length - 1; i >= 0; i--) fresh.push(Number(rows[i]!.id))
+    this.ids = fresh.concat(this.ids)
   }
 
   private async write(chunk: Chunk): Promise<void> {

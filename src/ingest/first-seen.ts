@@ -17,6 +17,15 @@ const contentPrint = (hash: string): number =>
   (SEXTET[hash.charCodeAt(2) & 127]! << 6) |
   SEXTET[hash.charCodeAt(3) & 127]!
 
+/**
+ * The id as a one-byte string when it is ASCII, as record ids are: cut from a line with Chinese text
+ * it is a two-byte string (or a view into that line), and a million of them would cost twice the memory.
+ */
+const compactKey = (id: string): string => {
+  for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) > 0x7f) return id
+  return Buffer.from(id, 'latin1').toString('latin1')
+}
+
 export class FirstSeen {
   private readonly seen = new Map<string, number>()
 
@@ -25,7 +34,7 @@ export class FirstSeen {
     const print = contentPrint(hash)
     const earlier = this.seen.get(recordId)
     if (earlier === undefined) {
-      this.seen.set(recordId, print * ROW_SPAN + (row % ROW_SPAN))
+      this.seen.set(compactKey(recordId), print * ROW_SPAN + (row % ROW_SPAN))
       return undefined
     }
     return { row: earlier % ROW_SPAN, same: Math.floor(earlier / ROW_SPAN) === print }

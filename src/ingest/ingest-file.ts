@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import {
   detectSource,
@@ -12,13 +13,12 @@ import {
 import { type Database, JsonText, type Tx } from '../db/index.ts'
 import { SanshiError } from '../errors.ts'
 import { ulid } from '../ids.ts'
-import { assembleMentions } from './assemble.ts'
 import { BatchWriter, storedProblems } from './batch-writer.ts'
-import { compactValues } from './compact.ts'
-import { FirstSeen } from './first-seen.ts'
 import { RowMapper } from './map-row.ts'
+import { openPreparer, workersFor } from './prepare-pool.ts'
 import { openTable, type RawRow, type TableSource } from './read/index.ts'
 import { RefusedSpool } from './refused-spool.ts'
+import { takeRows } from './take-rows.ts'
 
 export interface IngestOptions {
   /** the source id; else taken from the file name, else from the headers */
@@ -38,6 +38,8 @@ export interface IngestOptions {
   allowedGrids?: readonly string[]
   /** called every few thousand rows: rows so far and, where the reader knows, the share of the file read */
   onProgress?: (p: { file: string; rows: number; fraction?: number }) => void
+  /** worker threads that map and normalise rows beside the main thread: 0 for none; default by file size */
+  workers?: number
 }
 
 export interface BatchSummary {
@@ -166,12 +168,12 @@ const loadTable = async (
   )
   opts.authorize?.(mapping.source)
   const headerRow = head[match.rowIndex]!
-  const mapper = new RowMapper(headerRow.cells, match, {
-    defaultDistrict: opts.defaultDistrict,
+  const ctx = {
+    ...(opts.defaultDistrict === undefined ? {} : { defaultDistrict: opts.defaultDistrict }),
     // a spreadsheet date cell that lost its date format reaches us as its serial number (31108)
     excelDates: table.format !== 'csv',
-  })
-  const headerOf = (field: string) => mapper.headerOf(field)
+  }
+  const mapper = new RowMapper(headerRow.cells, match, ctx)
   const maxShare = opts.maxRefusedShare ?? DEFAULT_MAX_REFUSED_SHARE
 
   const summary: BatchSummary = {
@@ -249,74 +251,32 @@ const loadTable = async (
     const writer = await BatchWriter.open(db, tx, summary.batchId, mapping.source)
     openWriter = writer
     opts.onProgress?.({ file, rows: 0, fraction: 0 })
-    const firstSeen = new FirstSeen()
-    const allowedGrids = opts.allowedGrids ? new Set(opts.allowedGrids) : undefined
-    for await (const batch of dataBatches())
-      for (const raw of batch) {
-        if (RowMapper.isEmpty(raw.cells)) continue
-        summary.rows++
-        if (summary.rows % 5000 === 0)
-          opts.onProgress?.({ file, rows: summary.rows, fraction: table.progress?.() })
-        const record = mapper.rawRecord(raw.cells)
-        // the monthly re-export repeats most records unchanged: those skip mapping and normalising
-        const quickId = mapper.recordIdOf(raw)
-        const quickEarlier = quickId === null ? undefined : firstSeen.check(quickId, raw.row, record.hash)
-        if (quickId !== null && !quickEarlier && writer.skipIfUnchanged(quickId, record.hash)) {
-          summary.accepted++
-          continue
-        }
-        const mapped = mapper.map(raw, record)
-        const hash = mapped.hash
-        const recordId = mapped.values.get('record_id') as string | undefined
-        if (recordId !== undefined) {
-          // checked once per row: a second check would find the row's own first sighting
-          const earlier = recordId === quickId ? quickEarlier : firstSeen.check(recordId, raw.row, hash)
-          if (earlier) {
-            mapped.problems.push({
-              row: raw.row,
-              column: null,
-              code: earlier.same ? 'DUPLICATE_ROW' : 'DUPLICATE_RECORD_ID',
-              severity: 'error',
-              detail: String(earlier.row),
-            })
-            mapped.refused = true
-          }
-        }
-        const grid = mapped.values.get('grid_code')
-        if (allowedGrids && typeof grid === 'string' && !allowedGrids.has(grid)) {
-          mapped.problems.push({
-            row: raw.row,
-            column: mapper.headerOf('grid_code') ?? null,
-            code: 'GRID_OUTSIDE',
-            severity: 'error',
-          })
-          mapped.refused = true
-        }
-        if (mapped.refused) {
-          summary.rejected++
-          const wait = spool.add({
-            row: raw.row,
-            recordId: recordId ?? null,
-            rawJson: mapped.rawJson,
-            problems: mapped.problems,
-          })
-          if (wait) await wait
-        } else {
-          const mentions = assembleMentions(mapping, mapped.values, raw.row, mapped.problems, headerOf)
-          summary.accepted++
-          summary.warnings += mapped.problems.length
-          const wait = writer.add({
-            recordId: recordId!,
-            row: raw.row,
-            raw: new JsonText(mapped.rawJson),
-            data: compactValues(mapped.values),
-            problems: mapped.problems,
-            rowHash: hash,
-            mentions,
-          })
-          if (wait) await wait
-        }
-      }
+    const preparer = openPreparer(
+      {
+        headerCells: headerRow.cells,
+        match,
+        ctx,
+        mapping,
+        batchId: summary.batchId,
+        kinds: writer.kinds,
+        ...(opts.allowedGrids ? { allowedGrids: [...opts.allowedGrids] } : {}),
+      },
+      opts.workers ?? workersFor((await stat(path)).size),
+    )
+    try {
+      await takeRows(dataBatches(), {
+        mapping,
+        mapper,
+        preparer,
+        writer,
+        spool,
+        summary,
+        allowedGrids: opts.allowedGrids,
+        progress: (rows: number) => opts.onProgress?.({ file, rows, fraction: table.progress?.() }),
+      })
+    } finally {
+      await preparer.close()
+    }
     await writer.finish()
     opts.onProgress?.({ file, rows: summary.rows, fraction: 1 })
     if (summary.rows === 0)

@@ -1,6 +1,24 @@
 import type { Mention } from '../../schemas/mentions.ts'
+import type { Problem } from '../../schemas/problem.ts'
 
-/** Column lists and row builders for the three mention tables, in COPY order. */
+/** Column lists and row builders for source_records and the three mention tables, in COPY order. */
+
+export const RECORD_COLUMNS = [
+  'id',
+  'source',
+  'record_id',
+  'batch_id',
+  'row_number',
+  'raw',
+  'data',
+  'problems',
+  'row_hash',
+  'version',
+]
+
+/** A row's problems as the tables keep them: without the row number, which is the record's own. */
+export const storedProblems = (problems: Problem[]): unknown[] =>
+  problems.map(({ column, code, severity, detail }) => ({ column, code, severity, detail }))
 
 export const PERSON_COLUMNS = [
   'source_record_id',

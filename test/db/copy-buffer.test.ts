@@ -11,6 +11,16 @@ describe('CopyBuffer', () => {
     expect(buf.bytes).toBe(Buffer.byteLength(lines.join('')))
   })
 
+  it('splices a line from bytes encoded elsewhere between an ASCII prefix and suffix, growing as needed', () => {
+    const buf = new CopyBuffer(4)
+    buf.append('1\ta\n')
+    const elsewhere = Buffer.from('xx王伟\t贡院街12号yy', 'utf8')
+    buf.appendSpliced('42\t', elsewhere, 2, elsewhere.length - 2, '\t7\n')
+    buf.appendSpliced('43\t', elsewhere, 2, 2, '\n')
+    expect(buf.rows).toBe(3)
+    expect(buf.view().toString('utf8')).toBe('1\ta\n42\t王伟\t贡院街12号\t7\n43\t\n')
+  })
+
   it('is empty until a line arrives', () => {
     const buf = new CopyBuffer()
     expect(buf.bytes).toBe(0)

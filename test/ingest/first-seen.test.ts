@@ -16,4 +16,13 @@ describe('FirstSeen', () => {
     seen.check('A', 50_000_000, '////')
     expect(seen.check('A', 50_000_001, '////')).toEqual({ row: 50_000_000, same: true })
   })
+
+  it('finds an id again whether it was cut from a Chinese line or not, and keeps non-ASCII ids as they are', () => {
+    const seen = new FirstSeen()
+    const fromChineseLine = '王伟,HJ320104000000001,贡院街'.split(',')[1]!
+    expect(seen.check(fromChineseLine, 2, 'abcd')).toBeUndefined()
+    expect(seen.check('HJ320104000000001', 3, 'abcd')).toEqual({ row: 2, same: true })
+    expect(seen.check('户籍编号0001', 4, 'abcd')).toBeUndefined()
+    expect(seen.check('户籍编号0001', 5, 'abce')).toEqual({ row: 4, same: false })
+  })
 })

@@ -3,9 +3,10 @@ import { basename } from 'node:path'
 import { Transform, type TransformCallback } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { TextDecoder } from 'node:util'
-import { CsvError, parse } from 'csv-parse'
+import { CsvError } from 'csv-parse'
 import iconv from 'iconv-lite'
 import { SanshiError } from '../../errors.ts'
+import { CsvRecords } from './csv-records.ts'
 import { detectDelimiter } from './delimiter.ts'
 import { detectEncoding } from './encoding.ts'
 import { LineLengthGuard } from './line-guard.ts'
@@ -81,15 +82,6 @@ interface CsvJob {
 
 async function* readCsvBatches(job: CsvJob): AsyncGenerator<RawRow[]> {
   const source = createReadStream(job.path, { highWaterMark: 256 * 1024 })
-  const parser = parse({
-    delimiter: job.delimiter,
-    // Mixed line ends occur when exports are appended to; CRLF must come before CR.
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_column_count: true,
-    // A stray quote inside an unquoted field (店名 老王"烧烤") is kept as text, as Excel does.
-    relax_quotes: true,
-    max_record_size: job.limits.maxLineBytes,
-  })
   let queue: RawRow[] = []
   let nextLine = 1 // line on which the next record starts, counted as records arrive
   let finished = false
@@ -101,7 +93,7 @@ async function* readCsvBatches(job: CsvJob): AsyncGenerator<RawRow[]> {
   }
 
   // Records are counted here, synchronously, so an error always knows on which line the failing record began.
-  parser.on('data', (cells: string[]) => {
+  const onRecord = (cells: string[]) => {
     const row = nextLine
     let badColumns: number[] | undefined
     let breaks = 0
@@ -121,6 +113,11 @@ async function* readCsvBatches(job: CsvJob): AsyncGenerator<RawRow[]> {
     queue.push(badColumns ? { row, cells, badColumns } : { row, cells })
     if (queue.length >= QUEUE_HIGH_WATER) parser.pause()
     wakeConsumer()
+  }
+  const parser = new CsvRecords({
+    delimiter: job.delimiter,
+    maxRecordSize: job.limits.maxLineBytes,
+    onRecord,
   })
 
   const guard = new LineLengthGuard(job.limits.maxLineBytes, job.file, job.read)
@@ -130,7 +127,7 @@ async function* readCsvBatches(job: CsvJob): AsyncGenerator<RawRow[]> {
       wakeConsumer()
     },
     (error: unknown) => {
-      failure ??= toSanshiError(error, job, nextLine, parser.info.lines)
+      failure ??= toSanshiError(error, job, nextLine, parser.parserLines)
       wakeConsumer()
     },
   )

@@ -1,0 +1,125 @@
+/**
+ * Where chunks of rows are prepared (prepare.ts): in the main thread, or spread over worker threads so
+ * that mapping, normalising and COPY encoding run beside the main thread's reading and the database's
+ * COPY. Results come back in the order the chunks went out.
+ */
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
+import { type PrepareJob, type PreparedChunk, type PrepareSetup, RowPreparer } from './prepare.ts'
+import type { FromPrepareWorker, ToPrepareWorker } from './prepare-worker.ts'
+
+export interface Preparer {
+  /** how many chunks may be out at once before the caller should wait for the oldest */
+  readonly depth: number
+  prepare(job: PrepareJob): Promise<PreparedChunk>
+  close(): Promise<void>
+}
+
+/**
+ * Below this size a file is prepared in the main thread: starting workers (each loads the normalisers'
+ * tables) costs more than a small file's whole mapping.
+ */
+export const WORKER_MIN_FILE_BYTES = 8 * 1024 * 1024
+/**
+ * A cap: the main thread (reading, hashing, ordering, splicing) keeps about 40 % of a row's work in the
+ * profile, so workers past two or three would wait on it (estimated, not measured: two cores here).
+ */
+const MAX_WORKERS = 3
+/**
+ * A bound against a runaway worker, not a budget: its live heap stays at 60–100 MB on a million hukou rows,
+ * and a source whose normaliser caches grow larger must not fail its batch for want of heap.
+ */
+const WORKER_OLD_SPACE_MB = 512
+
+/**
+ * Workers for a file of this size: none for a small one, else one per core but the main thread's, up
+ * to MAX_WORKERS. On two cores that is one: measured, a second worker only competed with the main
+ * thread and the database server for the same two cores (slower, and 100 MB more).
+ */
+export const workersFor = (fileBytes: number): number =>
+  fileBytes < WORKER_MIN_FILE_BYTES ? 0 : Math.max(0, Math.min(MAX_WORKERS, availableParallelism() - 1))
+
+export const openPreparer = (setup: PrepareSetup, workers: number): Preparer =>
+  workers > 0 ? new WorkerPreparer(setup, workers) : inlinePreparer(setup)
+
+const inlinePreparer = (setup: PrepareSetup): Preparer => {
+  const preparer = new RowPreparer(setup)
+  return {
+    depth: 0,
+    prepare: async (job) => preparer.prepare(job),
+    close: async () => {},
+  }
+}
+
+const BOOTSTRAP = new URL('./read/worker-bootstrap.mjs', import.meta.url)
+const ENTRY = new URL('./prepare-worker.ts', import.meta.url)
+
+interface Waiting {
+  resolve: (chunk: PreparedChunk) => void
+  reject: (error: Error) => void
+}
+
+class WorkerPreparer implements Preparer {
+  readonly depth: number
+  private readonly workers: Worker[] = []
+  private readonly waiting = new Map<number, Waiting>()
+  private next = 0
+  private failure: Error | undefined
+  private closed = false
+
+  constructor(setup: PrepareSetup, count: number) {
+    // two chunks per worker: one in work, one queued behind it, so no worker waits on the main thread
+    this.depth = 2 * count
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(BOOTSTRAP, {
+        // the bootstrap registers tsx (see read/worker-bootstrap.mjs); no parent flags in the worker
+        execArgv: [],
+        workerData: { entry: ENTRY.href, setup },
+        // a worker holds the normalisers' tables and caches (about 60-100 MB live at a million rows); left
+        // alone, V8 lets its heap grow to twice that and more, which the ingest's memory budget cannot spare
+        resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB, maxYoungGenerationSizeMb: 16 },
+        stdout: false,
+        stderr: false,
+      })
+      worker.on('message', (m: FromPrepareWorker) => {
+        const waiting = this.waiting.get(m.id)
+        this.waiting.delete(m.id)
+        if ('chunk' in m) {
+          waiting?.resolve(m.chunk)
+          return
+        }
+        const error = new Error(`an ingest worker failed (${m.error})`)
+        waiting?.reject(error)
+        this.fail(error)
+      })
+      worker.on('error', () => this.fail(new Error('an ingest worker failed')))
+      worker.on('exit', () => {
+        if (!this.closed) this.fail(new Error('an ingest worker stopped unexpectedly'))
+      })
+      this.workers.push(worker)
+    }
+  }
+
+  prepare(job: PrepareJob): Promise<PreparedChunk> {
+    if (this.failure) return Promise.reject(this.failure)
+    const id = this.next++
+    // round robin: chunks are of equal size, so the workers keep pace with each other
+    const worker = this.workers[id % this.workers.length]!
+    return new Promise<PreparedChunk>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject })
+      worker.postMessage({ id, job } satisfies ToPrepareWorker)
+    })
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error
+    for (const w of this.waiting.values()) w.reject(this.failure)
+    this.waiting.clear()
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    this.fail(new Error('the ingest workers were closed'))
+    await Promise.all(this.workers.map((w) => w.terminate()))
+  }
+}
