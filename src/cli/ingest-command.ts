@@ -10,6 +10,7 @@ interface IngestFlags extends GlobalOptions {
   sheet?: string
   maxRefused?: string
   district?: string
+  workers?: string
 }
 
 /** A share from 0 to 1: NaN or 50 (meant as a percentage) would silently switch the limit off. */
@@ -17,6 +18,13 @@ const refusedShare = (text: string): number => {
   const n = Number(text)
   if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
     throw new SanshiError('SANSHI101', `--max-refused must be a share from 0 to 1 (0.2 for 20%), not ${text}`)
+  return n
+}
+
+const workerCount = (text: string): number => {
+  const n = Number(text)
+  if (!/^\d+$/.test(text.trim()) || n > 16)
+    throw new SanshiError('SANSHI101', `--workers must be a whole number from 0 to 16, not ${text}`)
   return n
 }
 
@@ -36,6 +44,10 @@ export const registerIngest = (program: Command): void => {
       'refuse a batch whole when more than this share of rows is refused (0..1)',
     )
     .option('--district <code>', '6-digit district assumed for addresses that name none')
+    .option(
+      '--workers <n>',
+      'worker threads that map and normalise large files beside the reader (default 0; for machines with cores to spare)',
+    )
     .action(async (paths: string[], _flags: IngestFlags, cmd: Command) => {
       const flags = cmd.optsWithGlobals<IngestFlags>()
       const cfg = config()
@@ -55,6 +67,7 @@ export const registerIngest = (program: Command): void => {
             sheet: flags.sheet,
             defaultDistrict: flags.district ?? cfg.SANSHI_DISTRICT,
             maxRefusedShare,
+            workers: flags.workers === undefined ? 0 : workerCount(flags.workers),
             onProgress: progress.update,
           },
           (o) => {

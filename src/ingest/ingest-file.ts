@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import {
   detectSource,
@@ -15,7 +14,7 @@ import { SanshiError } from '../errors.ts'
 import { ulid } from '../ids.ts'
 import { BatchWriter, storedProblems } from './batch-writer.ts'
 import { RowMapper } from './map-row.ts'
-import { openPreparer, workersFor } from './prepare-pool.ts'
+import { openPreparer } from './prepare-pool.ts'
 import { openTable, type RawRow, type TableSource } from './read/index.ts'
 import { RefusedSpool } from './refused-spool.ts'
 import { takeRows } from './take-rows.ts'
@@ -38,7 +37,7 @@ export interface IngestOptions {
   allowedGrids?: readonly string[]
   /** called every few thousand rows: rows so far and, where the reader knows, the share of the file read */
   onProgress?: (p: { file: string; rows: number; fraction?: number }) => void
-  /** worker threads that map and normalise rows beside the main thread: 0 for none; default by file size */
+  /** worker threads that map and normalise large files beside the main thread (default 0: none) */
   workers?: number
 }
 
@@ -261,7 +260,7 @@ const loadTable = async (
         kinds: writer.kinds,
         ...(opts.allowedGrids ? { allowedGrids: [...opts.allowedGrids] } : {}),
       },
-      opts.workers ?? workersFor((await stat(path)).size),
+      opts.workers ?? 0,
     )
     try {
       await takeRows(dataBatches(), {

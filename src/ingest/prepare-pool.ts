@@ -3,7 +3,6 @@
  * that mapping, normalising and COPY encoding run beside the main thread's reading and the database's
  * COPY. Results come back in the order the chunks went out.
  */
-import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { type PrepareJob, type PreparedChunk, type PrepareSetup, RowPreparer } from './prepare.ts'
 import type { FromPrepareWorker, ToPrepareWorker } from './prepare-worker.ts'
@@ -16,11 +15,6 @@ export interface Preparer {
 }
 
 /**
- * Below this size a file is prepared in the main thread: starting workers (each loads the normalisers'
- * tables) costs more than a small file's whole mapping.
- */
-export const WORKER_MIN_FILE_BYTES = 8 * 1024 * 1024
-/**
  * A cap: the main thread (reading, hashing, ordering, splicing) keeps about 40 % of a row's work in the
  * profile, so workers past two or three would wait on it (estimated, not measured: two cores here).
  */
@@ -32,15 +26,13 @@ const MAX_WORKERS = 3
 const WORKER_OLD_SPACE_MB = 512
 
 /**
- * Workers for a file of this size: none for a small one, else one per core but the main thread's, up
- * to MAX_WORKERS. On two cores that is one: measured, a second worker only competed with the main
- * thread and the database server for the same two cores (slower, and 100 MB more).
+ * Worker threads are the operator's choice (`sanshi ingest --workers N`), off by default: on the two-core
+ * machine of the benchmarks a worker only competed with the main thread and PostgreSQL for the same cores
+ * (1,000,000 rows: 88 s and 116 CPU s with one, against 75 s without); they are for machines with cores
+ * to spare, and repay their start (each loads the normalisers' tables) only on large files.
  */
-export const workersFor = (fileBytes: number): number =>
-  fileBytes < WORKER_MIN_FILE_BYTES ? 0 : Math.max(0, Math.min(MAX_WORKERS, availableParallelism() - 1))
-
 export const openPreparer = (setup: PrepareSetup, workers: number): Preparer =>
-  workers > 0 ? new WorkerPreparer(setup, workers) : inlinePreparer(setup)
+  workers > 0 ? new WorkerPreparer(setup, Math.min(MAX_WORKERS, Math.floor(workers))) : inlinePreparer(setup)
 
 const inlinePreparer = (setup: PrepareSetup): Preparer => {
   const preparer = new RowPreparer(setup)

@@ -4,14 +4,13 @@
  * grids), then next month's export (unchanged, changed and repeated records), on both databases.
  */
 import { readFile } from 'node:fs/promises'
-import { availableParallelism } from 'node:os'
 import iconv from 'iconv-lite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { allMappings } from '../../connectors/index.ts'
 import { generateFixtures } from '../../fixtures/generator/index.ts'
 import type { Database } from '../../src/db/index.ts'
 import { type BatchSummary, type IngestOptions, ingestFile } from '../../src/ingest/index.ts'
-import { openPreparer, WORKER_MIN_FILE_BYTES, workersFor } from '../../src/ingest/prepare-pool.ts'
+import { openPreparer } from '../../src/ingest/prepare-pool.ts'
 import type { PrepareSetup } from '../../src/ingest/prepare.ts'
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase, unavailable } from '../support/databases.ts'
 import { makeTempDir, type TempDir, writeText } from './read/make-files.ts'
@@ -158,13 +157,6 @@ for (const kind of DATABASE_KINDS) {
 }
 
 describe('the prepare pool', () => {
-  it('uses workers only for files large enough to repay starting them', () => {
-    expect(workersFor(0)).toBe(0)
-    expect(workersFor(WORKER_MIN_FILE_BYTES - 1)).toBe(0)
-    // one core is left to the main thread
-    expect(workersFor(WORKER_MIN_FILE_BYTES)).toBe(Math.min(3, availableParallelism() - 1))
-  })
-
   it("turns a worker's failure into a rejection naming only the error's kind, then refuses more work", async () => {
     const hukou = allMappings().find((m) => m.source === 'police.hukou')!
     const setup: PrepareSetup = {
