@@ -15,7 +15,8 @@ const sql = `select ${reg.select} from ${reg.from} where t.id_number = $1 order 
 const app = Fastify({ logger: false })
 app.get('/persons', async (request) => {
   const { id_number: id } = request.query as { id_number: string }
-  const { rows } = await pool.query(sql, [id])
+  // prepared, as the hub's own lookup is (db.queryPrepared): the same SQL over the same protocol
+  const { rows } = await pool.query({ name: 'person_by_id', text: sql, values: [id] })
   return { items: rows.map((r) => reg.toRecord(r)), next: null }
 })
 await app.listen({ port: Number(port), host: '127.0.0.1' })
