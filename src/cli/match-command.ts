@@ -57,11 +57,6 @@ function describe(m: MatchSummary): string {
       .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
       .join(', ')}`,
   )
-  const written = Object.entries(m.written)
-  if (written.length > 0)
-    lines.push(
-      `  rows deleted/inserted: ${written.map(([t, n]) => `${t} ${n.deleted}/${n.inserted}`).join(', ')}`,
-    )
   const g = m.golden
   lines.push(
     `  relations: ${g.personHouses} person–house, ${g.personUnits} person–unit, ${g.unitHouses} unit–house`,

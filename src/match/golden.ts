@@ -4,8 +4,8 @@
  * source records state, re-pointed to golden ids. A full match rewrites them whole; ids are stable
  * because golden-ids.ts kept them, so clients holding an id still find it.
  */
-import { replaceChanged, withoutIndexes } from '../db/bulk.ts'
-import type { CopyRows, Database, Tx } from '../db/types.ts'
+import { withoutIndexes } from '../db/bulk.ts'
+import type { Database, Tx } from '../db/types.ts'
 import { pinyinKey } from '../normalize/pinyin.ts'
 import type { HouseRecord } from './houses.ts'
 import type { PersonRecord } from './persons.ts'
@@ -29,12 +29,6 @@ export type GoldenScope =
       /** Golden ids the neighbourhood holds now or held before (merged away): their rows are replaced. */
       ids: Record<'house' | 'unit' | 'person', string[]>
     }
-
-/** Rows a partial write deleted and inserted, by table; the rest of its scope was left as it was. */
-export type Written = Record<string, { deleted: number; inserted: number }>
-
-/** Times a named part of the write (the run's summary adds them up by name). */
-export type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>
 
 export interface GoldenCounts {
   persons: number
@@ -155,41 +149,16 @@ export async function writeGolden(
   w: GoldenWorld,
   survivorship: Survivorship,
   scope: GoldenScope = { kind: 'full' },
-  opts: { step?: Step; written?: Written } = {},
 ): Promise<GoldenCounts> {
-  const step: Step = opts.step ?? ((_name, fn) => fn())
   if (scope.kind === 'partial') {
-    const index = await step('golden.index', () => partialIndex(tx, w, scope))
-    const written = opts.written ?? {}
-    // only the rows that differ from what is stored are written: most a batch touches only gain a
-    // member whose values lose to the others'
-    const put: Put = (table, columns, rows, key, where, params) =>
-      step(`golden.${table}`, async () => {
-        const n = await replaceChanged(db, tx, { table, columns, key, scope: where, params }, rows)
-        const had = written[table] ?? { deleted: 0, inserted: 0 }
-        written[table] = { deleted: had.deleted + n.deleted, inserted: had.inserted + n.inserted }
-      })
-    return writeRows(db, tx, w, survivorship, index, { put, scope, step })
+    const index = await partialIndex(tx, w, scope)
+    await deletePartial(tx, scope)
+    return writeRows(db, tx, w, survivorship, index, true)
   }
   await tx.exec(`truncate ${GOLDEN_TABLES.join(', ')} restart identity`)
   // rewritten whole: indexes are built once after the load, not maintained row by row
-  const put: Put = async (table, columns, rows) => {
-    await db.copyInto(tx, table, columns, rows)
-  }
-  return withoutIndexes(tx, GOLDEN_TABLES, () =>
-    writeRows(db, tx, w, survivorship, new Index(w), { put, scope: null, step }),
-  )
+  return withoutIndexes(tx, GOLDEN_TABLES, () => writeRows(db, tx, w, survivorship, new Index(w), false))
 }
-
-/** Writes one table's rows: all of them (full), or replacing the stored rows `where` selects (partial). */
-type Put = (
-  table: string,
-  columns: string[],
-  rows: CopyRows,
-  key: string[],
-  where: string,
-  params: unknown[],
-) => Promise<void>
 
 async function writeRows(
   db: Database,
@@ -197,9 +166,8 @@ async function writeRows(
   w: GoldenWorld,
   survivorship: Survivorship,
   index: Index,
-  how: { put: Put; scope: Extract<GoldenScope, { kind: 'partial' }> | null; step: Step },
+  partial: boolean,
 ): Promise<GoldenCounts> {
-  const { put, scope, step } = how
   const houseRows: unknown[][] = []
   const addressRows: unknown[][] = []
   const gridMoved: string[] = [] // houses whose grid is not what it was: who lives there follows
@@ -240,17 +208,16 @@ async function writeRows(
       golden.provenance,
     ])
   })
-  const ids = { where: `s.id = any($1::text[])` }
-  if (scope) {
-    const stored = await step('golden.addresses', () => upsertAddresses(tx, addressRows))
-    for (const row of houseRows) row[1] = stored.get(row[2] as string) ?? null
+  if (partial) {
+    const ids = await upsertAddresses(tx, addressRows)
+    for (const row of houseRows) row[1] = ids.get(row[2] as string) ?? null
   } else {
     await db.copyInto(tx, 'addresses', ADDRESS_COLUMNS, addressRows)
     await tx.query(`select setval(pg_get_serial_sequence('addresses', 'id'), greatest($1::bigint, 1))`, [
       addressRows.length,
     ])
   }
-  await put('houses', HOUSE_COLUMNS, houseRows, ['id'], ids.where, [scope?.ids.house])
+  await db.copyInto(tx, 'houses', HOUSE_COLUMNS, houseRows)
 
   const units = w.unit.groups.map((g, c) => {
     const golden = survivorship.unit(g.map((i) => unitMember(w.unit.records[i] as UnitRecord, index)))
@@ -268,39 +235,33 @@ async function writeRows(
       golden.provenance,
     ]
   })
-  await put('units', UNIT_COLUMNS, units, ['id'], ids.where, [scope?.ids.unit])
-  await put('persons', PERSON_COLUMNS, personRows(w, index, survivorship), ['id'], ids.where, [
-    scope?.ids.person,
-  ])
+  await db.copyInto(tx, 'units', UNIT_COLUMNS, units)
 
-  // a relation row is found by the source record that states it
+  await db.copyInto(tx, 'persons', PERSON_COLUMNS, personRows(w, index, survivorship))
+
   const rel = relations(w, index)
-  const stated = `s.source_record_id = any($1::bigint[])`
-  const personRecords = [scope?.records.person.map(String)]
-  await put(
+  await db.copyInto(
+    tx,
     'person_houses',
-    RELATION_COLUMNS.person_houses,
+    ['person_id', 'house_id', 'relation', 'source_record_id'],
     rel.personHouses,
-    RELATION_KEY,
-    stated,
-    personRecords,
   )
-  await put(
+  await db.copyInto(
+    tx,
     'person_units',
-    RELATION_COLUMNS.person_units,
+    ['person_id', 'unit_id', 'relation', 'source_record_id'],
     rel.personUnits,
-    RELATION_KEY,
-    stated,
-    personRecords,
   )
-  await put('unit_houses', RELATION_COLUMNS.unit_houses, rel.unitHouses, RELATION_KEY, stated, [
-    scope?.records.unit.map(String),
-  ])
-  if (scope)
-    await step('golden.follow', async () => {
-      await followRedirects(tx, w)
-      await followHouseGrids(tx, gridMoved)
-    })
+  await db.copyInto(
+    tx,
+    'unit_houses',
+    ['unit_id', 'house_id', 'relation', 'source_record_id'],
+    rel.unitHouses,
+  )
+  if (partial) {
+    await followRedirects(tx, w)
+    await followHouseGrids(tx, gridMoved)
+  }
   return {
     persons: w.person.groups.length,
     houses: houseRows.length,
@@ -310,13 +271,6 @@ async function writeRows(
     unitHouses: rel.unitHouses.length,
   }
 }
-
-const RELATION_COLUMNS = {
-  person_houses: ['person_id', 'house_id', 'relation', 'source_record_id'],
-  person_units: ['person_id', 'unit_id', 'relation', 'source_record_id'],
-  unit_houses: ['unit_id', 'house_id', 'relation', 'source_record_id'],
-}
-const RELATION_KEY = ['source_record_id']
 
 function* personRows(w: GoldenWorld, index: Index, survivorship: Survivorship): Generator<unknown[]> {
   for (let c = 0; c < w.person.groups.length; c++) {
@@ -436,42 +390,25 @@ const chunks = <T>(xs: readonly T[], size = 20_000): T[][] => {
   return out
 }
 
-/** What the rewritten rows refer to: golden ids of their records' other roles, and houses by key. */
+/** Golden ids of every role of the neighbourhood's records, and the houses at the keys it mentions. */
 async function partialIndex(
   tx: Tx,
   w: GoldenWorld,
   scope: Extract<GoldenScope, { kind: 'partial' }>,
 ): Promise<Index> {
   const known = new Map<string, string>()
-  // the links of other types the rows need (a house's owner, a unit's legal rep, a person's house, unit
-  // or employer): their own type's links come from the world, and are not read
-  const wanted: [number[], string[]][] = [
-    [scope.records.house, ['owner']],
-    [scope.records.unit, ['legal_rep', 'operator']],
-    [scope.records.person, ['house', 'unit', 'employer']],
-  ]
-  for (const [records, roles] of wanted)
-    for (const ids of chunks(records)) {
-      const rows = await tx.query<{ source_record_id: string; role: string; golden_id: string }>(
-        `select source_record_id, role, golden_id from entity_links
-          where source_record_id = any($1::bigint[]) and role = any($2::text[])`,
-        [ids.map(String), roles],
-      )
-      for (const r of rows) known.set(`${r.source_record_id}/${r.role}`, r.golden_id)
-    }
-  // the houses at the keys the rows name, and those being rewritten (their grids now)
+  const records = [...new Set([...scope.records.house, ...scope.records.unit, ...scope.records.person])]
+  for (const ids of chunks(records)) {
+    const rows = await tx.query<{ source_record_id: string; role: string; golden_id: string }>(
+      `select source_record_id, role, golden_id from entity_links where source_record_id = any($1::bigint[])`,
+      [ids.map(String)],
+    )
+    for (const r of rows) known.set(`${r.source_record_id}/${r.role}`, r.golden_id)
+  }
   const keys = new Set<string>()
-  for (const g of w.person.groups)
-    for (const i of g) {
-      const key = (w.person.records[i] as PersonRecord).addressKey
-      if (key) keys.add(key)
-    }
-  for (const g of w.unit.groups)
-    for (const i of g) {
-      const key = (w.unit.records[i] as UnitRecord).premises
-      if (key) keys.add(key)
-    }
-  for (const g of w.house.groups) keys.add((w.house.records[g[0] as number] as HouseRecord).key)
+  for (const p of w.person.records) if (p.addressKey) keys.add(p.addressKey)
+  for (const u of w.unit.records) if (u.premises) keys.add(u.premises)
+  for (const g of w.house.groups) keys.add((w.house.records[g[0] as number] as HouseRecord).key) // their grids now
   const houses: { key: string; id: string; grid: string | null }[] = []
   for (const ks of chunks([...keys])) {
     const rows = await tx.query<{ key: string; id: string; grid_code: string | null }>(
@@ -483,33 +420,39 @@ async function partialIndex(
   return new Index(w, known, houses)
 }
 
-/** Standard addresses by key, created or refreshed where they differ; returns their ids. */
+async function deletePartial(tx: Tx, scope: Extract<GoldenScope, { kind: 'partial' }>): Promise<void> {
+  for (const [table, ids] of [
+    ['houses', scope.ids.house],
+    ['units', scope.ids.unit],
+    ['persons', scope.ids.person],
+  ] as const)
+    for (const part of chunks(ids)) await tx.query(`delete from ${table} where id = any($1::text[])`, [part])
+  for (const part of chunks(scope.records.person.map(String))) {
+    await tx.query(`delete from person_houses where source_record_id = any($1::bigint[])`, [part])
+    await tx.query(`delete from person_units where source_record_id = any($1::bigint[])`, [part])
+  }
+  for (const part of chunks(scope.records.unit.map(String)))
+    await tx.query(`delete from unit_houses where source_record_id = any($1::bigint[])`, [part])
+}
+
+/** Standard addresses by key, created or refreshed; returns their ids. */
 async function upsertAddresses(tx: Tx, rows: unknown[][]): Promise<Map<string, number>> {
   const ids = new Map<string, number>()
-  const cols = ADDRESS_COLUMNS.slice(1)
-  const others = cols.filter((c) => c !== 'key')
   for (const part of chunks(rows, 5_000)) {
-    const json = part.map((r) => Object.fromEntries(cols.map((c, k) => [c, r[k + 1]])))
-    // an unchanged address is not updated (nor returned): a new row version costs as much as a new row
+    const json = part.map((r) => Object.fromEntries(ADDRESS_COLUMNS.slice(1).map((c, k) => [c, r[k + 1]])))
     const out = await tx.query<{ id: string; key: string }>(
-      `insert into addresses (${cols.join(', ')})
-       select ${cols.join(', ')}
+      `insert into addresses (division_code, road, number, compound, building, unit, floor, room, key, lng, lat)
+       select division_code, road, number, compound, building, unit, floor, room, key, lng, lat
          from json_to_recordset($1::json) as x(division_code text, road text, number text, compound text,
               building text, unit text, floor text, room text, key text, lng float8, lat float8)
-       on conflict (key) do update set ${others.map((c) => `${c} = excluded.${c}`).join(', ')}
-        where (${others.map((c) => `addresses.${c}`).join(', ')})
-              is distinct from (${others.map((c) => `excluded.${c}`).join(', ')})
+       on conflict (key) do update set division_code = excluded.division_code, road = excluded.road,
+              number = excluded.number, compound = excluded.compound, building = excluded.building,
+              unit = excluded.unit, floor = excluded.floor, room = excluded.room, lng = excluded.lng,
+              lat = excluded.lat
        returning id, key`,
       [JSON.stringify(json)],
     )
     for (const r of out) ids.set(r.key, Number(r.id))
-    const rest = part.map((r) => r[ADDRESS_COLUMNS.indexOf('key')] as string).filter((k) => !ids.has(k))
-    if (rest.length > 0)
-      for (const r of await tx.query<{ id: string; key: string }>(
-        `select id, key from addresses where key = any($1::text[])`,
-        [rest],
-      ))
-        ids.set(r.key, Number(r.id))
   }
   return ids
 }

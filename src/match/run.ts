@@ -13,7 +13,7 @@ import { withoutIndexes } from '../db/bulk.ts'
 import type { Database, Tx } from '../db/types.ts'
 import { ulid } from '../ids.ts'
 import { type BlockingRule, keysOf, pairLeft, pairRight } from './blocking.ts'
-import { type GoldenCounts, type GoldenScope, type Step, writeGolden, type Written } from './golden.ts'
+import { type GoldenCounts, type GoldenScope, writeGolden } from './golden.ts'
 import { assignIds, type IdAssignment } from './golden-ids.ts'
 import { assignGrids } from './grid-assignment/index.ts'
 import { AddressCanon, clusterHouses, type HouseRecord, loadHouses } from './houses.ts'
@@ -54,8 +54,6 @@ export interface MatchSummary {
   house: EntitySummary
   unit: EntitySummary
   golden: GoldenCounts
-  /** Rows an incremental run deleted and inserted, by table (empty on a full run, which writes all). */
-  written: Written
   seconds: { total: number; writing: number; writeSteps: Record<string, number> }
 }
 
@@ -78,8 +76,6 @@ export interface Resolved<R extends MentionRef> {
   rules: readonly BlockingRule<R>[]
   /** Golden id of each mention before this run (`sourceRecordId/role`), as far as it was loaded. */
   previous: Map<string, string>
-  /** Incremental runs: each loaded mention's stored link as linkText() has it, to write only what changed. */
-  stored?: Map<string, string> | undefined
   summary: EntitySummary
 }
 
@@ -98,11 +94,11 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
   const batches = (
     await db.query<{ id: string }>(`select id from batches where status = 'committed' and matched_at is null`)
   ).map((b) => b.id)
-  let t = clock()
-  // the compound aliases are learnt over every house mention: on a connection of their own meanwhile
-  const [dirty, canon] = await Promise.all([full ? null : dirtyMentions(db, batches), AddressCanon.learn(db)])
+  const dirty = full ? null : await dirtyMentions(db, batches)
   const changed = dirty ? dirty.house.size + dirty.unit.size + dirty.person.size : -1
 
+  let t = clock()
+  const canon = await AddressCanon.learn(db)
   // houses: the changed ones, and every mention already at their keys
   let houseRecords = await loadHouses(db, canon, dirty ? [...dirty.house] : undefined)
   if (dirty)
@@ -132,7 +128,6 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
     attach: attachByUniqueName,
     oversized: unitHood?.oversized,
     previous: unitHood?.previous,
-    stored: unitHood?.stored,
     all: !dirty,
   })
   log(`units: ${unit.records.length} mentions → ${unit.groups.length} units`)
@@ -153,7 +148,6 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
     loadSeconds: clock() - t,
     oversized: personHood?.oversized,
     previous: personHood?.previous,
-    stored: personHood?.stored,
     all: !dirty,
   })
   log(`persons: ${person.records.length} mentions → ${person.groups.length} persons`)
@@ -169,7 +163,6 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
     return v
   }
   const resolved = [house, unit, person] as Resolved<MentionRef>[]
-  const written: Written = {}
   const summary = await db.transaction(async (tx) => {
     let golden: GoldenCounts
     if (dirty) {
@@ -180,8 +173,8 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
         person: touchedPart(person, dirty.person),
       }
       for (const type of ['house', 'unit', 'person'] as const)
-        await writeChanged(db, tx, part[type] as Resolved<MentionRef>, dirty[type], step, written)
-      golden = await writeGolden(db, tx, part, survivorship, partialScope(part), { step, written })
+        await writeChanged(db, tx, part[type] as Resolved<MentionRef>, dirty[type], step)
+      golden = await step('golden', () => writeGolden(db, tx, part, survivorship, partialScope(part)))
       // grids from the imported grid files (coverage, polygons) for the houses this run rewrote
       await step('grids', () => assignGrids(db, tx, { canon, houseIds: part.house.ids.ids }))
     } else {
@@ -203,7 +196,6 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
       house: house.summary,
       unit: unit.summary,
       golden,
-      written,
       seconds: { total: clock() - t0, writing: clock() - t, writeSteps: steps },
     }
     await tx.query(`insert into match_runs (mode, started_at, summary) values ($1, $2, $3)`, [
@@ -306,12 +298,7 @@ async function neighbourhood<R extends MentionRef>(
   rules: readonly BlockingRule<R>[],
   maxBlock: number,
   load: (ids: number[]) => Promise<R[]>,
-): Promise<{
-  records: R[]
-  previous: Map<string, string>
-  stored: Map<string, string>
-  oversized: (hash: number) => boolean
-}> {
+): Promise<{ records: R[]; previous: Map<string, string>; oversized: (hash: number) => boolean }> {
   const seeds = dirty.size > 0 ? await load([...dirty]) : []
   const counts = new Map<number, number>()
   const near = await widen(db, entityType, seeds, rules, dirty, load, maxBlock, counts)
@@ -320,15 +307,12 @@ async function neighbourhood<R extends MentionRef>(
   const records = [...near]
   const have = new Set(near.map((r) => r.sourceRecordId))
   const previous = new Map<string, string>() // every loaded mention's golden id, read on the way
-  const stored = new Map<string, string>() // and its whole link
   let frontier = [...have]
   while (frontier.length > 0) {
     const members = new Set<number>()
     for (let k = 0; k < frontier.length; k += 20_000) {
-      const rows = await db.query<StoredLink & { id: string }>(
-        `select distinct l2.source_record_id as id, l2.role, l2.golden_id, l2.probability, l2.method,
-                l2.model_version
-           from entity_links l
+      const rows = await db.query<{ id: string; role: string; golden_id: string }>(
+        `select distinct l2.source_record_id as id, l2.role, l2.golden_id from entity_links l
            join entity_links l2 on l2.entity_type = l.entity_type and l2.golden_id = l.golden_id
           where l.entity_type = $1 and l.source_record_id = any($2::bigint[])`,
         [entityType, frontier.slice(k, k + 20_000).map(String)],
@@ -336,14 +320,13 @@ async function neighbourhood<R extends MentionRef>(
       for (const r of rows) {
         members.add(Number(r.id))
         previous.set(`${r.id}/${r.role}`, r.golden_id)
-        stored.set(`${r.id}/${r.role}`, storedText(r))
       }
     }
     frontier = [...members].filter((id) => !have.has(id))
     for (const id of frontier) have.add(id)
     if (frontier.length > 0) records.push(...(await load(frontier)))
   }
-  return { records, previous, stored, oversized: (hash) => (counts.get(hash) ?? 0) > maxBlock }
+  return { records, previous, oversized: (hash) => (counts.get(hash) ?? 0) > maxBlock }
 }
 
 /** Owners tie to the house of their record, legal reps and operators to its unit. */
@@ -385,39 +368,20 @@ export async function contextOf(
   for (const p of wanted) p.context = known.get(`${p.sourceRecordId}/${roleOf(p)}`) ?? null
 }
 
-interface StoredLink {
-  role: string
-  golden_id: string
-  probability: number | null
-  method: string
-  model_version: string | null
-}
-
-/** A link as one string, to tell a stored link from the one a run would write. */
-const linkText = (goldenId: string, probability: number | null, method: string, version: string | null) =>
-  `${goldenId}\t${probability ?? ''}\t${method}\t${version ?? ''}`
-const storedText = (r: StoredLink) => linkText(r.golden_id, r.probability, r.method, r.model_version)
-
-/** Golden id of each mention (all of the type's, or these records'); with `stored`, their whole links too. */
 async function previousLinks(
   db: Database,
   entityType: string,
   records?: readonly MentionRef[],
-  stored?: Map<string, string>,
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>()
   const ids = records ? [...new Set(records.map((r) => r.sourceRecordId))] : [null]
-  const more = stored ? ', probability, method, model_version' : ''
   for (let k = 0; k < ids.length; k += 20_000) {
-    const rows = await db.query<StoredLink & { source_record_id: string | number }>(
-      `select source_record_id, role, golden_id${more} from entity_links
+    const rows = await db.query<{ source_record_id: string | number; role: string; golden_id: string }>(
+      `select source_record_id, role, golden_id from entity_links
         where entity_type = $1 ${records ? 'and source_record_id = any($2::bigint[])' : ''}`,
       records ? [entityType, ids.slice(k, k + 20_000).map(String)] : [entityType],
     )
-    for (const r of rows) {
-      out.set(`${r.source_record_id}/${r.role}`, r.golden_id)
-      stored?.set(`${r.source_record_id}/${r.role}`, storedText(r))
-    }
+    for (const r of rows) out.set(`${r.source_record_id}/${r.role}`, r.golden_id)
   }
   return out
 }
@@ -461,8 +425,7 @@ async function resolveHouses(
   const { clusterOf, keys } = clusterHouses(records)
   const groups: number[][] = keys.map(() => [])
   clusterOf.forEach((c, i) => (groups[c] as number[]).push(i))
-  const stored = all ? undefined : new Map<string, string>()
-  const previous = await previousLinks(db, 'house', all ? undefined : records, stored)
+  const previous = await previousLinks(db, 'house', all ? undefined : records)
   const ids = assignIds(
     groups,
     (i) => previous.get(refOf(records[i] as HouseRecord)) ?? null,
@@ -480,7 +443,6 @@ async function resolveHouses(
     settings: null,
     rules: [HOUSE_RULE],
     previous,
-    stored,
     summary: {
       mentions: records.length,
       clusters: groups.length,
@@ -509,7 +471,6 @@ async function resolveEntity<R extends MentionRef>(
     oversized?: ((hash: number) => boolean) | undefined
     /** Golden ids of the records before this run, when the caller read them already. */
     previous?: Map<string, string> | undefined
-    stored?: Map<string, string> | undefined
   },
 ): Promise<Resolved<R>> {
   const linker = new Linker(spec)
@@ -569,7 +530,6 @@ async function resolveEntity<R extends MentionRef>(
     settings,
     rules: spec.blocking,
     previous,
-    stored: opts.stored,
     summary: {
       mentions: records.length,
       clusters: groups.length,
@@ -635,6 +595,8 @@ const EDGE_COLUMNS = [
   'source',
 ]
 
+type Step = <T>(name: string, fn: () => Promise<T>) => Promise<T>
+
 /** A full run: every link, judged pair and key of the entity type (the tables were emptied). */
 async function writeResolved(db: Database, tx: Tx, r: Resolved<MentionRef>, step: Step): Promise<void> {
   if (r.model && r.freshModel) await saveModel(tx, r.model, r.settings, settingsVersion(r.settings))
@@ -693,9 +655,8 @@ function touchedPart<R extends MentionRef>(r: Resolved<R>, dirty: Set<number>): 
 }
 
 /**
- * An incremental run: the links of the touched clusters that differ from the stored ones, the changed
- * records' keys, and the judged pairs that touch them. Edges between two records outside the
- * neighbourhood are left as they were.
+ * An incremental run: links of the touched clusters, the changed records' keys, and the judged pairs
+ * that touch them. Edges between two records outside the neighbourhood are left as they were.
  */
 async function writeChanged(
   db: Database,
@@ -703,43 +664,17 @@ async function writeChanged(
   r: Resolved<MentionRef>,
   dirty: Set<number>,
   step: Step,
-  written: Written,
 ): Promise<void> {
   const touched = new Set<number>()
   for (const g of r.groups) for (const i of g) touched.add((r.records[i] as MentionRef).sourceRecordId)
   const inHood = [...new Set(r.records.map((m) => m.sourceRecordId))].map(String)
   const touchedIds = [...touched].map(String)
-  const dirtyIds = [...dirty].map(String)
   await step('links', async () => {
-    // most touched mentions keep their link: compared with what the neighbourhood read, not written
-    // again; a changed record's links are, as linked_at tells the next run it was seen
-    const stored = r.stored
-    const rows = [...linkRows(r)].filter(
-      ([, id, role, golden, p, method, version]) =>
-        dirty.has(id as number) ||
-        stored?.get(`${id as number}/${role as string}`) !==
-          linkText(golden as string, p as number | null, method as string, version as string | null),
+    await tx.query(
+      `delete from entity_links where entity_type = $1 and source_record_id = any($2::bigint[])`,
+      [r.entityType, touchedIds],
     )
-    const replaced = rows.filter(([, id, role]) => !dirty.has(id as number) && stored?.has(`${id}/${role}`))
-    const gone = await tx.query<{ n: number }>(
-      `with gone as (
-         delete from entity_links where entity_type = $1 and source_record_id = any($2::bigint[]) returning 1)
-       select count(*)::int as n from gone`,
-      [r.entityType, stored ? dirtyIds : touchedIds],
-    )
-    const changed = await tx.query<{ n: number }>(
-      `with gone as (
-         delete from entity_links e using unnest($1::bigint[], $2::text[]) as x(id, role)
-          where e.source_record_id = x.id and e.role = x.role returning 1)
-       select count(*)::int as n from gone`,
-      [replaced.map((x) => String(x[1])), replaced.map((x) => x[2])],
-    )
-    await db.copyInto(tx, 'entity_links', LINK_COLUMNS, rows)
-    const had = written.entity_links ?? { deleted: 0, inserted: 0 }
-    written.entity_links = {
-      deleted: had.deleted + (gone[0]?.n ?? 0) + (changed[0]?.n ?? 0),
-      inserted: had.inserted + rows.length,
-    }
+    await db.copyInto(tx, 'entity_links', LINK_COLUMNS, linkRows(r))
   })
   if (r.scored && r.resolution)
     await step('edges', async () => {
@@ -754,7 +689,7 @@ async function writeChanged(
   await step('keys', async () => {
     await tx.query(`delete from match_keys where entity_type = $1 and source_record_id = any($2::bigint[])`, [
       r.entityType,
-      dirtyIds,
+      [...dirty].map(String),
     ])
     const changed = r.records.filter((m) => dirty.has(m.sourceRecordId))
     for (const text of keyText(r.entityType, changed, r.rules))

@@ -207,10 +207,6 @@ forEachDatabase('match in deliveries', (getDb) => {
       const s = await matchAll(db)
       expect(s.mode).toBe('incremental')
       expect(s.changed).toBeGreaterThan(0)
-      // of the golden rows the delivery touched, only those whose values changed are written again
-      expect(s.written.persons?.inserted).toBeGreaterThan(0)
-      expect(s.written.persons?.inserted).toBeLessThan(s.golden.persons)
-      expect(s.written.entity_links?.inserted).toBeLessThan(s.person.mentions + s.house.mentions)
     }
     const incremental = await linkMap(db)
     const goldenIncremental = await goldenState(db)
@@ -254,12 +250,6 @@ forEachDatabase('match in deliveries', (getDb) => {
     expect(outcome?.summary?.updated).toBe(1)
     const again = await matchAll(db)
     expect(again.changed).toBe(2) // its person and its house
-    // its person's row and its own links are written again; the other persons it touched, and every
-    // relation, are left as they were (their values did not change)
-    expect(again.golden.persons).toBeGreaterThan(1)
-    expect(again.written.persons).toEqual({ deleted: 1, inserted: 1 })
-    expect(again.written.entity_links).toEqual({ deleted: 2, inserted: 2 })
-    expect(again.written.person_houses).toEqual({ deleted: 0, inserted: 0 })
     expect(await linkMap(db)).toEqual(before)
     const [person] = await db.query<{ phones: string[] }>(
       `select p.phones from persons p join entity_links l on l.golden_id = p.id
