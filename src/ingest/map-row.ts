@@ -163,3 +163,25 @@ export class RowMapper {
     return { row, rawJson, hash, values, problems, refused }
   }
 }
+
+/**
+ * A grid worker's upload may only name the grids its client serves: a row naming another is refused at
+ * the 网格编码 column. Returns whether this row was refused for it.
+ */
+export function refuseOutsideGrids(
+  mapper: RowMapper,
+  mapped: MappedRow,
+  row: number,
+  allowedGrids: ReadonlySet<string> | undefined,
+): boolean {
+  const grid = mapped.values.get('grid_code')
+  if (!allowedGrids || typeof grid !== 'string' || allowedGrids.has(grid)) return false
+  mapped.problems.push({
+    row,
+    column: mapper.headerOf('grid_code') ?? null,
+    code: 'GRID_OUTSIDE',
+    severity: 'error',
+  })
+  mapped.refused = true
+  return true
+}

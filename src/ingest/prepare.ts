@@ -4,7 +4,7 @@ import { CopyBuffer } from '../db/copy-buffer.ts'
 import { type ColumnKind, JsonText, rowEncoder } from '../db/copy-text.ts'
 import { assembleMentions } from './assemble.ts'
 import { compactValues } from './compact.ts'
-import { RowMapper } from './map-row.ts'
+import { refuseOutsideGrids, RowMapper } from './map-row.ts'
 import { type MentionSink, pushMentionRows, storedProblems } from './mention-rows.ts'
 import type { ParseContext } from './parse-value.ts'
 import type { RawRow } from './read/index.ts'
@@ -149,17 +149,7 @@ export class RowPreparer {
       const mapped = mapper.map(raw, { rawJson: mapper.rawJson(raw.cells), hash })
       const recordId = mapped.values.get('record_id')
       recordIds[i] = recordId
-      const grid = mapped.values.get('grid_code')
-      if (this.allowedGrids && typeof grid === 'string' && !this.allowedGrids.has(grid)) {
-        mapped.problems.push({
-          row: raw.row,
-          column: mapper.headerOf('grid_code') ?? null,
-          code: 'GRID_OUTSIDE',
-          severity: 'error',
-        })
-        mapped.refused = true
-        gridOutside[i] = 1
-      }
+      if (refuseOutsideGrids(mapper, mapped, raw.row, this.allowedGrids)) gridOutside[i] = 1
       if (mapped.refused) {
         refused[i] = 1
         refusals[i] = { rawJson: mapped.rawJson, problems: mapped.problems }

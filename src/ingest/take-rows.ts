@@ -5,7 +5,7 @@ import type { BatchWriter } from './batch-writer.ts'
 import { compactValues } from './compact.ts'
 import { FirstSeen } from './first-seen.ts'
 import type { BatchSummary } from './ingest-file.ts'
-import { RowMapper } from './map-row.ts'
+import { refuseOutsideGrids, RowMapper } from './map-row.ts'
 import type { PrepareJob, PreparedChunk } from './prepare.ts'
 import type { Preparer } from './prepare-pool.ts'
 import type { RawRow } from './read/index.ts'
@@ -95,16 +95,7 @@ export const takeRows = async (batches: AsyncIterable<RawRow[]>, c: TakeRowsCont
         mapped.refused = true
       }
     }
-    const grid = mapped.values.get('grid_code')
-    if (allowedGrids && typeof grid === 'string' && !allowedGrids.has(grid)) {
-      mapped.problems.push({
-        row: raw.row,
-        column: mapper.headerOf('grid_code') ?? null,
-        code: 'GRID_OUTSIDE',
-        severity: 'error',
-      })
-      mapped.refused = true
-    }
+    refuseOutsideGrids(mapper, mapped, raw.row, allowedGrids)
     if (mapped.refused) {
       summary.rejected++
       return spool.add({
