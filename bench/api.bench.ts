@@ -2,7 +2,9 @@
  * npm run bench -- api [--persons 1000000] [--seed 13] [--reuse DATABASE] [--seconds 20]
  *
  * The figures of the API issue, on PostgreSQL holding a matched district of --persons:
- * - GET /v1/persons?id_number= and ?name= at a fixed 1,000 requests/s (autocannon): latency p50/p99;
+ * - GET /v1/persons?id_number= and ?name= at 1,000 requests/s: latency p50/p99 under a steady load (one
+ *   request due each millisecond, latency from when it was due: api/steady-load.ts), and beside it under
+ *   autocannon's overallRate, which sends each second's requests in a burst (steady-load.ts says how);
  * - the lookup route's maximum throughput against a bare fastify + pg route running the same SQL
  *   (bench/api/bare-server.ts), both measured in this run, and the ratio;
  * - exports of every person in scope through the real CLI (`sanshi export persons --as police`): Arrow and
@@ -18,6 +20,7 @@ import { promisify } from 'node:util'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { generateFixtures } from '../fixtures/generator/index.ts'
+import { steadyLoad } from './api/steady-load.ts'
 import { benchServer, freshDatabase, runCli, withDatabase } from './support.ts'
 
 const OUT = join(import.meta.dirname, 'out')
@@ -145,17 +148,14 @@ export async function run(args: string[]) {
     try {
       // warm the caches once, as a server that has been up for a while has them
       await load({ url: base, paths: byId, headers, seconds: 5, connections: 10 })
-      const idAt1000 = await load({ url: base, paths: byId, headers, seconds, connections: 20, rate: 1000 })
-      const nameAt1000 = await load({
-        url: base,
-        paths: byName,
-        headers,
-        seconds,
-        connections: 20,
-        rate: 1000,
-      })
+      const steady = { url: base, headers, seconds, connections: 64, rate: 1000 }
+      const idAt1000 = await steadyLoad({ ...steady, paths: byId })
+      const nameAt1000 = await steadyLoad({ ...steady, paths: byName })
+      const burst = { url: base, headers, seconds, connections: 20, rate: 1000 }
+      const idAt1000Autocannon = await load({ ...burst, paths: byId })
+      const nameAt1000Autocannon = await load({ ...burst, paths: byName })
       const idMax = await load({ url: base, paths: byId, headers, seconds, connections: 32 })
-      figures = { idAt1000, nameAt1000, idMax }
+      figures = { idAt1000, nameAt1000, idAt1000Autocannon, nameAt1000Autocannon, idMax }
     } finally {
       await stop(hub)
     }

@@ -10,16 +10,22 @@ import { type AccessEntry, freeText } from './access-log-repository.ts'
  */
 
 const MAX_ROWS = 500
-const COLUMNS = [
-  'client_id',
-  'scope',
-  'entity_type',
-  'record_ids',
-  'reason',
-  'purpose',
-  'request_id',
-  'record_range',
-] as const
+
+/**
+ * One statement text whatever the batch's size, so it is planned once per connection (db.queryPrepared):
+ * a VALUES list of as many rows as entries was parsed and planned anew for every batch. Columns go as
+ * arrays, each entry's ids as a JSON array (an entry's ids are a list of their own).
+ */
+const INSERT = `INSERT INTO access_log
+    (client_id, scope, entity_type, record_ids, reason, purpose, request_id, record_range)
+  SELECT e.client_id, e.scope, e.entity_type,
+         array(SELECT jsonb_array_elements_text(e.ids::jsonb)),
+         e.reason, e.purpose, e.request_id,
+         CASE WHEN e.lo IS NULL THEN NULL ELSE access_id_range(e.lo, e.hi, '[]') END
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+              $8::text[], $9::text[])
+       WITH ORDINALITY AS e(client_id, scope, entity_type, ids, reason, purpose, request_id, lo, hi, n)
+  ORDER BY e.n`
 
 /** Code point order (UTF-8's byte order, collation "C"), which `<` on UTF-16 is not beyond the BMP. */
 const unit = (u: number): number => (u >= 0xd800 && u <= 0xdfff ? u + 0x2000 : u >= 0xe000 ? u - 0x800 : u)
@@ -81,25 +87,24 @@ export class AccessLogBatcher {
   }
 
   private async insert(entries: readonly AccessEntry[]): Promise<void> {
-    const params: unknown[] = []
-    const rows = entries.map((e) => {
-      const at = params.length
-      params.push(
+    const columns: (string | null)[][] = Array.from({ length: 9 }, () => [])
+    for (const e of entries) {
+      const ranged = e.ranged === true && e.recordIds.length > 0
+      const [lo, hi] = ranged ? idBounds(e.recordIds) : [null, null]
+      const row = [
         e.clientId,
         e.scope,
         e.entityType,
-        [...e.recordIds],
+        JSON.stringify(e.recordIds),
         freeText(e.reason),
         freeText(e.purpose),
         e.requestId ?? null,
-      )
-      const ranged = e.ranged === true && e.recordIds.length > 0
-      if (ranged) params.push(...idBounds(e.recordIds))
-      const values = COLUMNS.slice(0, -1).map((_, i) => `$${at + i + 1}`)
-      const range = ranged ? `access_id_range($${params.length - 1}, $${params.length}, '[]')` : 'NULL'
-      return `(${values.join(', ')}, ${range})`
-    })
-    await this.db.query(`INSERT INTO access_log (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, params)
+        lo,
+        hi,
+      ]
+      for (let i = 0; i < row.length; i++) columns[i]!.push(row[i] ?? null)
+    }
+    await this.db.queryPrepared(INSERT, columns)
   }
 }
 

@@ -15,9 +15,20 @@ export interface AddressTextParts {
   room: string | null
 }
 
+const DISTRICT_NAMES_MAX = 10_000
+const districtNames = new Map<string, string>()
+
 /** The district's name, never more: the street office and community are not part of a postal address. */
-const districtName = (code: string | null): string =>
-  code && /^\d{6}/.test(code) ? (divisionName(code.slice(0, 6)) ?? '') : ''
+const districtName = (code: string | null): string => {
+  if (!code) return ''
+  // a page of records names a handful of districts, each a lookup through the division tables
+  const known = districtNames.get(code)
+  if (known !== undefined) return known
+  const name = /^\d{6}/.test(code) ? (divisionName(code.slice(0, 6)) ?? '') : ''
+  if (districtNames.size >= DISTRICT_NAMES_MAX) districtNames.clear()
+  districtNames.set(code, name)
+  return name
+}
 
 const mark = (value: string | null, suffix: string): string => (value ? value + suffix : '')
 
