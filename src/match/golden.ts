@@ -133,7 +133,8 @@ const UNIT_COLUMNS = [
   'provenance',
 ]
 
-const GOLDEN_TABLES = [
+/** The tables a full match rewrites whole. */
+export const GOLDEN_TABLES = [
   'person_houses',
   'person_units',
   'unit_houses',
@@ -151,7 +152,7 @@ export async function writeGolden(
   scope: GoldenScope = { kind: 'full' },
 ): Promise<GoldenCounts> {
   if (scope.kind === 'partial') {
-    const index = await partialIndex(tx, w, scope)
+    const index = await partialIndex(tx, w)
     await deletePartial(tx, scope)
     return writeRows(db, tx, w, survivorship, index, true)
   }
@@ -390,18 +391,55 @@ const chunks = <T>(xs: readonly T[], size = 20_000): T[][] => {
   return out
 }
 
-/** Golden ids of every role of the neighbourhood's records, and the houses at the keys it mentions. */
-async function partialIndex(
-  tx: Tx,
-  w: GoldenWorld,
-  scope: Extract<GoldenScope, { kind: 'partial' }>,
-): Promise<Index> {
+/**
+ * The mentions the rows being written point at through their record (every Index.id call): an owner's
+ * house, a legal rep's or operator's unit, anyone else's employer, a house's owner, a unit's legal rep
+ * or operator. Those the world resolved are known already; the rest are read.
+ */
+function referredRefs(w: GoldenWorld): { ids: string[]; roles: string[] } {
+  const resolved = new Set<string>()
+  for (const r of [w.house, w.unit, w.person] as Resolved<{ sourceRecordId: number; role: string }>[])
+    for (const g of r.groups)
+      for (const i of g) {
+        const m = r.records[i] as { sourceRecordId: number; role: string }
+        resolved.add(`${m.sourceRecordId}/${m.role}`)
+      }
+  const out = { ids: [] as string[], roles: [] as string[] }
+  const want = (id: number, role: string) => {
+    const ref = `${id}/${role}`
+    if (resolved.has(ref)) return
+    resolved.add(ref) // asked once
+    out.ids.push(String(id))
+    out.roles.push(role)
+  }
+  for (const g of w.person.groups)
+    for (const i of g) {
+      const p = w.person.records[i] as PersonRecord
+      if (p.role === 'owner') want(p.sourceRecordId, 'house')
+      else if (p.role === 'legal_rep' || p.role === 'operator') want(p.sourceRecordId, 'unit')
+      else want(p.sourceRecordId, 'employer')
+    }
+  for (const g of w.house.groups)
+    for (const i of g) want((w.house.records[i] as HouseRecord).sourceRecordId, 'owner')
+  for (const g of w.unit.groups)
+    for (const i of g) {
+      const u = w.unit.records[i] as UnitRecord
+      want(u.sourceRecordId, 'legal_rep')
+      want(u.sourceRecordId, 'operator')
+    }
+  return out
+}
+
+/** Golden ids of the mentions the rows refer to outside the world, and the houses at the keys it mentions. */
+async function partialIndex(tx: Tx, w: GoldenWorld): Promise<Index> {
   const known = new Map<string, string>()
-  const records = [...new Set([...scope.records.house, ...scope.records.unit, ...scope.records.person])]
-  for (const ids of chunks(records)) {
+  const refs = referredRefs(w)
+  for (let k = 0; k < refs.ids.length; k += 20_000) {
     const rows = await tx.query<{ source_record_id: string; role: string; golden_id: string }>(
-      `select source_record_id, role, golden_id from entity_links where source_record_id = any($1::bigint[])`,
-      [ids.map(String)],
+      `select l.source_record_id, l.role, l.golden_id
+         from unnest($1::bigint[], $2::text[]) as x(id, role)
+         join entity_links l on l.source_record_id = x.id and l.role = x.role`,
+      [refs.ids.slice(k, k + 20_000), refs.roles.slice(k, k + 20_000)],
     )
     for (const r of rows) known.set(`${r.source_record_id}/${r.role}`, r.golden_id)
   }

@@ -57,11 +57,14 @@ const hubLinks = async (db: Database): Promise<LinkRow[]> => {
 }
 
 /** mention → golden id, for comparing two runs exactly (partition and ids). */
+/** Each mention's link: golden id, how it was linked and with what probability. */
 const linkMap = async (db: Database) =>
   new Map(
     (
       await db.query<{ k: string; g: string }>(
-        `select entity_type || ':' || source_record_id || '/' || role as k, golden_id as g from entity_links`,
+        `select entity_type || ':' || source_record_id || '/' || role as k,
+                concat_ws('|', golden_id, method, round(probability::numeric, 9), model_version) as g
+           from entity_links`,
       )
     ).map((r) => [r.k, r.g]),
   )
@@ -258,6 +261,40 @@ forEachDatabase('match in deliveries', (getDb) => {
     )
     expect(person?.phones).toContain('13900001111')
     expect((await matchAll(db)).changed).toBe(0)
+
+    // a rental row sent again without its tenant: the record's tenant mention and its link are gone,
+    // the owner's stays as it was
+    const [rental] = await db.query<{ id: string; raw: Record<string, string> }>(
+      `select r.id, r.raw from source_records r join entity_links l on l.source_record_id = r.id
+        where r.source = 'police.rental' and l.role = 'tenant' order by r.id limit 1`,
+    )
+    const [owner] = await db.query<{ golden_id: string }>(
+      `select golden_id from entity_links where source_record_id = $1 and role = 'owner'`,
+      [rental!.id],
+    )
+    const tenantColumns = ['承租人姓名', '承租人身份证号', '承租人证件号码', '承租人电话']
+    const rentalHeader = Object.keys(rental!.raw)
+    const rentalFile = join(dir, 'police.rental.update.csv')
+    writeFileSync(
+      rentalFile,
+      `${rentalHeader.join(',')}\n${rentalHeader
+        .map((h) => (tenantColumns.includes(h) ? '' : (rental!.raw[h] ?? '')))
+        .map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c))
+        .join(',')}\n`,
+    )
+    const [rentalOutcome] = await ingestPaths(db, [rentalFile], {
+      mappings: allMappings(),
+      defaultDistrict: '320104',
+      maxRefusedShare: 0.5,
+      source: 'police.rental',
+    })
+    expect(rentalOutcome?.summary?.updated).toBe(1)
+    await matchAll(db)
+    const links = await db.query<{ role: string; golden_id: string }>(
+      `select role, golden_id from entity_links where source_record_id = $1 and entity_type = 'person'`,
+      [rental!.id],
+    )
+    expect(links).toEqual([{ role: 'owner', golden_id: owner!.golden_id }])
 
     // other settings: the active models were not trained on them, so the next run is full and trains
     const settings = loadSettings()
