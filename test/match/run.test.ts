@@ -57,6 +57,26 @@ const hubLinks = async (db: Database): Promise<LinkRow[]> => {
 }
 
 /** mention → golden id, for comparing two runs exactly (partition and ids). */
+/** A department sends one of its records again, some cells changed: a one-row CSV ingested; returns rows updated. */
+const sendAgain = async (
+  db: Database,
+  source: string,
+  raw: Record<string, string>,
+  cell: (header: string, value: string) => string,
+): Promise<number | undefined> => {
+  const header = Object.keys(raw)
+  const quote = (c: string) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)
+  const file = join(dir, `${source}.update.csv`)
+  writeFileSync(file, `${header.join(',')}\n${header.map((h) => quote(cell(h, raw[h] ?? ''))).join(',')}\n`)
+  const [outcome] = await ingestPaths(db, [file], {
+    mappings: allMappings(),
+    defaultDistrict: '320104',
+    maxRefusedShare: 0.5,
+    source,
+  })
+  return outcome?.summary?.updated
+}
+
 /** Each mention's link: golden id, how it was linked and with what probability. */
 const linkMap = async (db: Database) =>
   new Map(
@@ -236,21 +256,10 @@ forEachDatabase('match in deliveries', (getDb) => {
     const [rec] = await db.query<{ id: string; raw: Record<string, string> }>(
       `select id, raw from source_records where source = 'police.hukou' order by id limit 1`,
     )
-    const header = Object.keys(rec!.raw)
-    const phoneColumn = header.find((h) => ['联系电话', '手机号码', '电话'].includes(h)) as string
-    const row = header.map((h) => (h === phoneColumn ? '13900001111' : (rec!.raw[h] ?? '')))
-    const file = join(dir, 'police.hukou.update.csv')
-    writeFileSync(
-      file,
-      `${header.join(',')}\n${row.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')}\n`,
-    )
-    const [outcome] = await ingestPaths(db, [file], {
-      mappings: allMappings(),
-      defaultDistrict: '320104',
-      maxRefusedShare: 0.5,
-      source: 'police.hukou',
-    })
-    expect(outcome?.summary?.updated).toBe(1)
+    const phoneColumns = ['联系电话', '手机号码', '电话']
+    expect(
+      await sendAgain(db, 'police.hukou', rec!.raw, (h, v) => (phoneColumns.includes(h) ? '13900001111' : v)),
+    ).toBe(1)
     const again = await matchAll(db)
     expect(again.changed).toBe(2) // its person and its house
     expect(await linkMap(db)).toEqual(before)
@@ -273,22 +282,9 @@ forEachDatabase('match in deliveries', (getDb) => {
       [rental!.id],
     )
     const tenantColumns = ['承租人姓名', '承租人身份证号', '承租人证件号码', '承租人电话']
-    const rentalHeader = Object.keys(rental!.raw)
-    const rentalFile = join(dir, 'police.rental.update.csv')
-    writeFileSync(
-      rentalFile,
-      `${rentalHeader.join(',')}\n${rentalHeader
-        .map((h) => (tenantColumns.includes(h) ? '' : (rental!.raw[h] ?? '')))
-        .map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c))
-        .join(',')}\n`,
-    )
-    const [rentalOutcome] = await ingestPaths(db, [rentalFile], {
-      mappings: allMappings(),
-      defaultDistrict: '320104',
-      maxRefusedShare: 0.5,
-      source: 'police.rental',
-    })
-    expect(rentalOutcome?.summary?.updated).toBe(1)
+    expect(
+      await sendAgain(db, 'police.rental', rental!.raw, (h, v) => (tenantColumns.includes(h) ? '' : v)),
+    ).toBe(1)
     await matchAll(db)
     const links = await db.query<{ role: string; golden_id: string }>(
       `select role, golden_id from entity_links where source_record_id = $1 and entity_type = 'person'`,
