@@ -98,7 +98,11 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
   ).map((b) => b.id)
   let t = clock()
   // the aliases scan every house mention: on a second connection, beside the look for what changed
-  const [dirty, canon] = await Promise.all([full ? null : dirtyMentions(db, batches), AddressCanon.learn(db)])
+  const [changes, canon] = await Promise.all([
+    full ? null : dirtyMentions(db, batches),
+    AddressCanon.learn(db),
+  ])
+  const dirty = changes?.dirty ?? null
   const changed = dirty ? dirty.house.size + dirty.unit.size + dirty.person.size : -1
   // houses: the changed ones, and every mention already at their keys
   let houseRecords = await loadHouses(db, canon, dirty ? [...dirty.house] : undefined)
@@ -174,8 +178,17 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
         person: touchedPart(person, dirty.person),
       }
       for (const type of ['house', 'unit', 'person'] as const)
-        await writeChanged(db, tx, part[type] as Resolved<MentionRef>, dirty[type], step)
-      golden = await step('golden', () => writeGolden(db, tx, part, survivorship, partialScope(part)))
+        await writeChanged(
+          db,
+          tx,
+          part[type] as Resolved<MentionRef>,
+          dirty[type],
+          changes!.orphans[type],
+          step,
+        )
+      golden = await step('golden', () =>
+        writeGolden(db, tx, part, survivorship, partialScope(part, changes!.orphans)),
+      )
       // grids from the imported grid files (coverage, polygons) for the houses this run rewrote
       await step('grids', () => assignGrids(db, tx, { canon, houseIds: part.house.ids.ids }))
     } else {
@@ -249,9 +262,9 @@ async function hasMatched(db: Database, settings: MatchSettings): Promise<boolea
 async function dirtyMentions(
   db: Database,
   batches: readonly string[],
-): Promise<Record<'house' | 'unit' | 'person', Set<number>>> {
-  const of = async (table: string, type: string) => {
-    if (batches.length === 0) return new Set<number>()
+): Promise<{ dirty: Record<EntityType, Set<number>>; orphans: Record<EntityType, Orphan[]> }> {
+  const of = async (table: string, type: EntityType) => {
+    if (batches.length === 0) return { dirty: new Set<number>(), orphans: [] }
     const rows = await db.query<{ id: string }>(
       `select distinct m.source_record_id as id from source_records r
          join ${table} m on m.source_record_id = r.id
@@ -259,14 +272,44 @@ async function dirtyMentions(
         where r.batch_id = any($2::text[]) and (l.golden_id is null or r.updated_at > l.linked_at)`,
       [type, batches],
     )
-    return new Set(rows.map((r) => Number(r.id)))
+    const dirty = new Set(rows.map((r) => Number(r.id)))
+    // links of mentions a rewritten record no longer holds: they go, and the golden records they were
+    // in are resolved again from the members left (a full run would never have seen them)
+    const orphans = (
+      await db.query<{ id: string; role: string; golden_id: string }>(
+        `select l.source_record_id as id, l.role, l.golden_id from source_records r
+           join entity_links l on l.source_record_id = r.id and l.entity_type = $1
+          where r.batch_id = any($2::text[]) and r.updated_at > l.linked_at
+            and not exists (select 1 from ${table} m where m.source_record_id = l.source_record_id and m.role = l.role)`,
+        [type, batches],
+      )
+    ).map((r) => ({ sourceRecordId: Number(r.id), role: r.role, goldenId: r.golden_id }))
+    if (orphans.length > 0) {
+      for (const o of orphans) dirty.add(o.sourceRecordId)
+      const members = await db.query<{ id: string }>(
+        `select source_record_id as id from entity_links where entity_type = $1 and golden_id = any($2::text[])`,
+        [type, [...new Set(orphans.map((o) => o.goldenId))]],
+      )
+      for (const m of members) dirty.add(Number(m.id))
+    }
+    return { dirty, orphans }
   }
   const [house, unit, person] = await Promise.all([
     of('source_houses', 'house'),
     of('source_units', 'unit'),
     of('source_persons', 'person'),
   ])
-  return { house, unit, person }
+  return {
+    dirty: { house: house.dirty, unit: unit.dirty, person: person.dirty },
+    orphans: { house: house.orphans, unit: unit.orphans, person: person.orphans },
+  }
+}
+
+type EntityType = 'house' | 'unit' | 'person'
+
+/** A stored link whose mention its record no longer holds. */
+interface Orphan extends MentionRef {
+  goldenId: string
 }
 
 /** Add the records that share a blocking key with these (from match_keys) and return all of them. */
@@ -609,34 +652,34 @@ async function resolveEntity<R extends MentionRef>(
 }
 
 /** What the partial golden write needs: the ids the neighbourhood held before, to replace. */
-function partialScope(world: {
-  house: Resolved<HouseRecord>
-  unit: Resolved<UnitRecord>
-  person: Resolved<PersonRecord>
-}): GoldenScope {
+function partialScope(
+  world: {
+    house: Resolved<HouseRecord>
+    unit: Resolved<UnitRecord>
+    person: Resolved<PersonRecord>
+  },
+  orphans: Record<EntityType, Orphan[]>,
+): GoldenScope {
   // the records of the clusters being rewritten (not every record loaded around them)
-  const records = (r: Resolved<MentionRef>) => {
-    const ids = new Set<number>()
+  // and the records and golden ids of links whose mention is gone: their relations and (if no member
+  // is left) their golden rows go with them
+  const records = (type: EntityType) => {
+    const r = world[type] as Resolved<MentionRef>
+    const ids = new Set<number>(orphans[type].map((o) => o.sourceRecordId))
     for (const g of r.groups) for (const i of g) ids.add((r.records[i] as MentionRef).sourceRecordId)
     return [...ids]
   }
-  const previousIds = (r: Resolved<MentionRef>) => {
+  const previousIds = (type: EntityType) => {
+    const r = world[type] as Resolved<MentionRef>
     const ids = new Set<string>(r.ids.ids)
     for (const x of r.ids.redirects) ids.add(x.from)
+    for (const o of orphans[type]) ids.add(o.goldenId)
     return [...ids]
   }
   return {
     kind: 'partial',
-    records: {
-      house: records(world.house as Resolved<MentionRef>),
-      unit: records(world.unit as Resolved<MentionRef>),
-      person: records(world.person as Resolved<MentionRef>),
-    },
-    ids: {
-      house: previousIds(world.house as Resolved<MentionRef>),
-      unit: previousIds(world.unit as Resolved<MentionRef>),
-      person: previousIds(world.person as Resolved<MentionRef>),
-    },
+    records: { house: records('house'), unit: records('unit'), person: records('person') },
+    ids: { house: previousIds('house'), unit: previousIds('unit'), person: previousIds('person') },
   }
 }
 
@@ -729,6 +772,7 @@ async function writeChanged(
   tx: Tx,
   r: Resolved<MentionRef>,
   dirty: Set<number>,
+  orphans: readonly Orphan[],
   step: Step,
 ): Promise<void> {
   const touched = new Set<number>()
@@ -749,6 +793,7 @@ async function writeChanged(
       rows.push(row)
     }
     const gone: string[] = rows.map((row) => `${row[1] as number}/${row[2] as string}`)
+    for (const o of orphans) gone.push(refOf(o))
     for (const ref of r.stored.keys())
       if (!written.has(ref) && touched.has(Number(ref.slice(0, ref.indexOf('/'))))) gone.push(ref)
     for (let k = 0; k < gone.length; k += 20_000) {
@@ -773,6 +818,18 @@ async function writeChanged(
             and left_source_record_id = any($3::bigint[]) and right_source_record_id = any($3::bigint[])`,
         [r.entityType, touchedIds, inHood],
       )
+      if (orphans.length > 0) {
+        // judged pairs of a mention that is gone, whoever the other side is
+        const ids = orphans.map((o) => String(o.sourceRecordId))
+        const roles = orphans.map((o) => o.role)
+        await tx.query(
+          `delete from match_edges e using unnest($2::bigint[], $3::text[]) as x(id, role)
+            where e.entity_type = $1 and e.source = 'model'
+              and ((e.left_source_record_id = x.id and e.left_role = x.role)
+                or (e.right_source_record_id = x.id and e.right_role = x.role))`,
+          [r.entityType, ids, roles],
+        )
+      }
       await db.copyInto(tx, 'match_edges', EDGE_COLUMNS, edgeRows(r, touched))
     })
   await step('keys', async () => {

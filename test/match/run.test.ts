@@ -292,6 +292,31 @@ forEachDatabase('match in deliveries', (getDb) => {
     )
     expect(links).toEqual([{ role: 'owner', golden_id: owner!.golden_id }])
 
+    // and again without anyone: no person link, relation or golden person is left of it, and a full
+    // rebuild agrees with what the incremental run left
+    const ownerColumns = [
+      '房主姓名',
+      '出租人姓名',
+      '房主身份证号',
+      '出租人证件号码',
+      '房主电话',
+      '出租人联系电话',
+    ]
+    const nobody = [...tenantColumns, ...ownerColumns]
+    expect(await sendAgain(db, 'police.rental', rental!.raw, (h, v) => (nobody.includes(h) ? '' : v))).toBe(1)
+    await matchAll(db)
+    const [left] = await db.query<{ links: number; relations: number }>(
+      `select (select count(*)::int from entity_links where source_record_id = $1 and entity_type = 'person') links,
+              (select count(*)::int from person_houses where source_record_id = $1) relations`,
+      [rental!.id],
+    )
+    expect(left).toEqual({ links: 0, relations: 0 })
+    const incrementalLinks = await linkMap(db)
+    const incrementalGolden = await goldenState(db)
+    await matchAll(db, { full: true })
+    expect(await linkMap(db)).toEqual(incrementalLinks)
+    expect(await goldenState(db)).toEqual(incrementalGolden)
+
     // other settings: the active models were not trained on them, so the next run is full and trains
     const settings = loadSettings()
     settings.person.thresholds.review = 0.95
