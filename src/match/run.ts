@@ -132,7 +132,7 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
     loadSeconds: clock() - t,
     attach: attachByUniqueName,
     oversized: unitHood?.oversized,
-    previous: unitHood ?? undefined,
+    before: unitHood ?? undefined,
     all: !dirty,
   })
   log(`units: ${unit.records.length} mentions → ${unit.groups.length} units`)
@@ -152,7 +152,7 @@ export async function matchAll(db: Database, opts: MatchOptions = {}): Promise<M
     retrain,
     loadSeconds: clock() - t,
     oversized: personHood?.oversized,
-    previous: personHood ?? undefined,
+    before: personHood ?? undefined,
     all: !dirty,
   })
   log(`persons: ${person.records.length} mentions → ${person.groups.length} persons`)
@@ -577,7 +577,7 @@ async function resolveEntity<R extends MentionRef>(
     attach?: (records: R[], find: (i: number) => number, union: (a: number, b: number) => boolean) => number[]
     oversized?: ((hash: number) => boolean) | undefined
     /** Golden ids and stored links of the records before this run, when the caller read them already. */
-    previous?: { previous: Map<string, string>; stored: Map<string, string> } | undefined
+    before?: { previous: Map<string, string>; stored: Map<string, string> } | undefined
   },
 ): Promise<Resolved<R>> {
   const linker = new Linker(spec)
@@ -620,7 +620,7 @@ async function resolveEntity<R extends MentionRef>(
   const groups = [...resolution.clusters.groups().values()]
   const clustering = clock() - t
   const { previous, stored } =
-    opts.previous ?? (await previousLinks(db, spec.entityType, opts.all ? undefined : records))
+    opts.before ?? (await previousLinks(db, spec.entityType, opts.all ? undefined : records))
   const ids = assignIds(
     groups,
     (i) => previous.get(refOf(records[i] as R)) ?? null,
@@ -781,33 +781,24 @@ async function writeChanged(
   const touchedIds = [...touched].map(String)
   await step('links', async () => {
     // a touched cluster's links are mostly as they were (a new member joins the rest): only the links
-    // that differ are replaced, and those of mentions their record no longer holds are removed
+    // that differ are replaced; those of mentions a record no longer holds (orphans) are removed
     const rows: unknown[][] = []
-    const written = new Set<string>()
+    const gone = { ids: orphans.map((o) => o.sourceRecordId), roles: orphans.map((o) => o.role) }
     for (const row of linkRows(r)) {
       const [, id, role, golden, probability, method, version] = row as [string, number, string, ...unknown[]]
-      const ref = `${id}/${role}`
-      written.add(ref)
-      if (!dirty.has(id) && r.stored.get(ref) === linkSignature(golden, probability, method, version))
-        continue
+      const stored = r.stored.get(`${id}/${role}`)
+      if (!dirty.has(id) && stored === linkSignature(golden, probability, method, version)) continue
+      // whatever row is written replaces the stored one, if any (a key probe where there is none)
       rows.push(row)
+      gone.ids.push(id)
+      gone.roles.push(role)
     }
-    const gone: string[] = rows.map((row) => `${row[1] as number}/${row[2] as string}`)
-    for (const o of orphans) gone.push(refOf(o))
-    for (const ref of r.stored.keys())
-      if (!written.has(ref) && touched.has(Number(ref.slice(0, ref.indexOf('/'))))) gone.push(ref)
-    for (let k = 0; k < gone.length; k += 20_000) {
-      const part = gone.slice(k, k + 20_000)
+    for (let k = 0; k < gone.ids.length; k += 20_000)
       await tx.query(
         `delete from entity_links l using unnest($2::bigint[], $3::text[]) as x(id, role)
           where l.entity_type = $1 and l.source_record_id = x.id and l.role = x.role`,
-        [
-          r.entityType,
-          part.map((ref) => ref.slice(0, ref.indexOf('/'))),
-          part.map((ref) => ref.slice(ref.indexOf('/') + 1)),
-        ],
+        [r.entityType, gone.ids.slice(k, k + 20_000).map(String), gone.roles.slice(k, k + 20_000)],
       )
-    }
     await db.copyInto(tx, 'entity_links', LINK_COLUMNS, rows)
   })
   if (r.scored && r.resolution)
