@@ -9,6 +9,7 @@ import { buildApp } from '../../src/api/app.ts'
 import { loggerOptions } from '../../src/api/logging.ts'
 import { can } from '../../src/api/policy/index.ts'
 import { loadConfig } from '../../src/config.ts'
+import { normalizeResidentId } from '../../src/normalize/resident-id.ts'
 import type * as MatchRun from '../../src/match/run.ts'
 import { forEachDatabase } from '../support/databases.ts'
 import { matchedDistrict } from './registers/district.ts'
@@ -68,17 +69,22 @@ forEachDatabase('visits', (getDb) => {
   const count = async (sql: string, params: unknown[] = []): Promise<number> =>
     (await getDb().query<{ n: number }>(`select count(*)::int as n from (${sql}) x`, params))[0]!.n
 
-  /** The n-th person of the grid client's first grid with an id, a mobile and a dwelling in that grid. */
+  /**
+   * The n-th person of the grid client's first grid with a valid id, a mobile and a dwelling in that grid.
+   * Valid: the district keeps some ids with a wrong check digit (as registers do), which a confirm refuses
+   * as doubtful; golden ids are ULIDs, so without the filter which persons come n-th varied from run to run.
+   */
   const known = async (n: number): Promise<Known> => {
-    const [p] = await getDb().query<Omit<Known, 'address'>>(
+    const rows = await getDb().query<Omit<Known, 'address'>>(
       `select p.id, p.id_number, p.name, p.phones[1] as phone, p.house_id, p.category
          from persons p join houses h on h.id = p.house_id
         where p.grid_code = $1 and h.grid_code = $1 and not h.partial and p.id_number is not null
           and p.phones[1] ~ '^1[0-9]{10}$'
           and (select count(*) from persons o where o.phones @> array[p.phones[1]]) = 1
-        order by p.id offset $2 limit 1`,
-      [GRID, n],
+        order by p.id`,
+      [GRID],
     )
+    const p = rows.filter((r) => normalizeResidentId(r.id_number).value?.valid === true)[n]
     if (!p) throw new Error(`no ${n}-th person in ${GRID}`)
     const res = await t.app.inject({ url: `/v1/persons/${p.id}`, headers: bearer(t.keys.police!) })
     return { ...p, address: res.json().address as string }
@@ -475,7 +481,10 @@ forEachDatabase('visits', (getDb) => {
 
   it('wrote no resident id or phone to the log', () => {
     expect(logLines.length).toBeGreaterThan(10)
-    expect(typed.length).toBeGreaterThan(10)
-    for (const secret of typed) expect(logLines.filter((l) => l.includes(secret))).toEqual([])
+    // a phone has 7 digits or more, an id 15 or 18; the invalid '12345' typed above turns up in a log
+    // line now and then by chance (a timestamp, 1796660123459) and says nothing of anyone
+    const secrets = typed.filter((t) => t.length >= 7)
+    expect(secrets.length).toBeGreaterThan(10)
+    for (const secret of secrets) expect(logLines.filter((l) => l.includes(secret))).toEqual([])
   })
 })
