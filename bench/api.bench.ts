@@ -154,6 +154,7 @@ export async function run(args: string[]) {
     const headers = { authorization: `Bearer ${apiKey}`, 'x-purpose': 'benchmark' }
     const base = `http://127.0.0.1:${port}`
     let figures: Record<string, unknown> = {}
+    let max: Maxima
     try {
       // warm the caches once, as a server that has been up for a while has them
       await load({ url: base, paths: byId, headers, seconds: 5, connections: 10 })
@@ -163,56 +164,13 @@ export async function run(args: string[]) {
       const burst = { url: base, headers, seconds, connections: 20, rate: 1000 }
       const idAt1000Autocannon = await load({ ...burst, paths: byId })
       const nameAt1000Autocannon = await load({ ...burst, paths: byName })
-      figures = { idAt1000, nameAt1000, idAt1000Autocannon, nameAt1000Autocannon }
-
-      // The two maxima in alternating legs, both servers up, the ratio the median round's: on the
-      // benchmark machine the bare route's maximum alone ranged 7,700–13,500 rps over an hour (same
-      // code), so one leg of each, minutes apart, compared two speeds of the machine as much as two routes.
-      const barePort = 3902
-      const bareServer = await start(
-        ['node', '--import', 'tsx', 'bench/api/bare-server.ts', String(barePort), url],
-        {},
-        `http://127.0.0.1:${barePort}/persons?id_number=x`,
-      )
-      try {
-        const bareBase = `http://127.0.0.1:${barePort}`
-        await load({ url: bareBase, paths: bare, seconds: 5, connections: 10 })
-        const leg = Math.max(5, Math.round(seconds / 2))
-        const rounds = []
-        for (let r = 0; r < MAX_ROUNDS; r++) {
-          const hubMax = await load({ url: base, paths: byId, headers, seconds: leg, connections: 32 })
-          const bareMax = await load({ url: bareBase, paths: bare, seconds: leg, connections: 32 })
-          rounds.push({
-            hubMax,
-            bareMax,
-            ratio: round(hubMax.requestsPerSecond / bareMax.requestsPerSecond, 3),
-          })
-        }
-        const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(MAX_ROUNDS / 2)]!
-        figures = {
-          ...figures,
-          idMax: median.hubMax,
-          bareMax: median.bareMax,
-          ratio: median.ratio,
-          maxRounds: rounds.map((r) => ({
-            hub: r.hubMax.requestsPerSecond,
-            bare: r.bareMax.requestsPerSecond,
-            ratio: r.ratio,
-          })),
-        }
-      } finally {
-        await stop(bareServer)
-      }
+      max = await alternatingMaxima({ url: base, paths: byId, headers }, bare, url, seconds)
+      figures = { idAt1000, nameAt1000, idAt1000Autocannon, nameAt1000Autocannon, ...max }
     } finally {
       await stop(hub)
     }
-    const { idMax, bareMax, ratio } = figures as {
-      idMax: { requestsPerSecond: number }
-      bareMax: { requestsPerSecond: number }
-      ratio: number
-    }
     console.error(
-      `lookup max ${idMax.requestsPerSecond} rps vs bare ${bareMax.requestsPerSecond} rps: ratio ${ratio} (median of ${MAX_ROUNDS} rounds)`,
+      `lookup max ${max.idMax.requestsPerSecond} rps vs bare ${max.bareMax.requestsPerSecond} rps: ratio ${max.ratio} (median of ${MAX_ROUNDS} rounds)`,
     )
 
     console.error(JSON.stringify(figures))
@@ -249,6 +207,58 @@ export async function run(args: string[]) {
 const RUN_COPY = 'sanshi_bench_api_run'
 /** rounds of the two maxima, alternating; odd, so that one round is the median */
 const MAX_ROUNDS = 3
+
+type LoadResult = Awaited<ReturnType<typeof load>>
+interface Maxima {
+  idMax: LoadResult
+  bareMax: LoadResult
+  ratio: number
+  maxRounds: { hub: number; bare: number; ratio: number }[]
+}
+
+/**
+ * The lookup route's and the bare route's maxima in alternating legs, both servers up, the ratio the
+ * median round's: on the benchmark machine the bare route's maximum alone ranged 7,700–13,500 rps over an
+ * hour (same code), so one leg of each, minutes apart, compared two speeds of the machine as much as two
+ * routes.
+ */
+async function alternatingMaxima(
+  hub: { url: string; paths: string[]; headers: Record<string, string> },
+  barePaths: string[],
+  dbUrl: string,
+  seconds: number,
+): Promise<Maxima> {
+  const barePort = 3902
+  const bareServer = await start(
+    ['node', '--import', 'tsx', 'bench/api/bare-server.ts', String(barePort), dbUrl],
+    {},
+    `http://127.0.0.1:${barePort}/persons?id_number=x`,
+  )
+  try {
+    const bare = { url: `http://127.0.0.1:${barePort}`, paths: barePaths }
+    await load({ ...bare, seconds: 5, connections: 10 })
+    const leg = Math.max(5, Math.round(seconds / 2))
+    const rounds = []
+    for (let r = 0; r < MAX_ROUNDS; r++) {
+      const hubMax = await load({ ...hub, seconds: leg, connections: 32 })
+      const bareMax = await load({ ...bare, seconds: leg, connections: 32 })
+      rounds.push({ hubMax, bareMax, ratio: round(hubMax.requestsPerSecond / bareMax.requestsPerSecond, 3) })
+    }
+    const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(MAX_ROUNDS / 2)]!
+    return {
+      idMax: median.hubMax,
+      bareMax: median.bareMax,
+      ratio: median.ratio,
+      maxRounds: rounds.map((r) => ({
+        hub: r.hubMax.requestsPerSecond,
+        bare: r.bareMax.requestsPerSecond,
+        ratio: r.ratio,
+      })),
+    }
+  } finally {
+    await stop(bareServer)
+  }
+}
 
 /** A copy of a matched database to run against: file_copy (PostgreSQL 15+) copies the files, not 7 GB of WAL. */
 async function copyOf(adminUrl: string, database: string): Promise<string> {

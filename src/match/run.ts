@@ -9,6 +9,7 @@
  * neighbourhood goes through the very same resolution as a full run, with the same model and the
  * register-wide block sizes, so both paths give the same clusters.
  */
+import type { EntityType } from '../../schemas/mentions.ts'
 import { withoutIndexes } from '../db/bulk.ts'
 import type { Database, Tx } from '../db/types.ts'
 import { ulid } from '../ids.ts'
@@ -305,8 +306,6 @@ async function dirtyMentions(
   }
 }
 
-type EntityType = 'house' | 'unit' | 'person'
-
 /** A stored link whose mention its record no longer holds. */
 interface Orphan extends MentionRef {
   goldenId: string
@@ -369,38 +368,23 @@ async function neighbourhood<R extends MentionRef>(
   // golden record is read once: its members share it, and reading it again per member cost most of it
   const records = [...near]
   const have = new Set(near.map((r) => r.sourceRecordId))
-  const previous = new Map<string, string>() // every loaded mention's golden id, read on the way
-  const stored = new Map<string, string>()
+  // every loaded mention's golden id and stored link, read on the way
+  const before = { previous: new Map<string, string>(), stored: new Map<string, string>() }
   const expanded = new Set<string>()
-  const read = async (column: 'source_record_id' | 'golden_id', values: string[], cast: string) => {
-    const rows: StoredLinkRow[] = []
-    for (let k = 0; k < values.length; k += 20_000) {
-      const part = await db.query<StoredLinkRow>(
-        `select ${STORED_LINK} from entity_links where entity_type = $1 and ${column} = any($2::${cast}[])`,
-        [entityType, values.slice(k, k + 20_000)],
-      )
-      for (const r of part) {
-        const ref = `${r.source_record_id}/${r.role}`
-        previous.set(ref, r.golden_id)
-        stored.set(ref, storedSignature(r))
-        rows.push(r)
-      }
-    }
-    return rows
-  }
   let frontier = [...have]
   while (frontier.length > 0) {
     const golden = new Set<string>()
-    for (const r of await read('source_record_id', frontier.map(String), 'bigint'))
+    for (const r of await readLinks(db, entityType, 'source_record_id', frontier.map(String), before))
       if (!expanded.has(r.golden_id)) golden.add(r.golden_id)
     for (const g of golden) expanded.add(g)
     const members = new Set<number>()
-    for (const r of await read('golden_id', [...golden], 'text')) members.add(Number(r.source_record_id))
+    for (const r of await readLinks(db, entityType, 'golden_id', [...golden], before))
+      members.add(Number(r.source_record_id))
     frontier = [...members].filter((id) => !have.has(id))
     for (const id of frontier) have.add(id)
     if (frontier.length > 0) records.push(...(await load(frontier)))
   }
-  return { records, previous, stored, oversized: (hash) => (counts.get(hash) ?? 0) > maxBlock }
+  return { records, ...before, oversized: (hash) => (counts.get(hash) ?? 0) > maxBlock }
 }
 
 /** Owners tie to the house of their record, legal reps and operators to its unit. */
@@ -478,18 +462,36 @@ async function previousLinks(
     return { previous, stored }
   }
   const ids = [...new Set(records.map((r) => r.sourceRecordId))].map(String)
-  for (let k = 0; k < ids.length; k += 20_000) {
-    const rows = await db.query<StoredLinkRow>(
-      `select ${STORED_LINK} from entity_links where entity_type = $1 and source_record_id = any($2::bigint[])`,
-      [entityType, ids.slice(k, k + 20_000)],
+  await readLinks(db, entityType, 'source_record_id', ids, { previous, stored })
+  return { previous, stored }
+}
+
+/**
+ * The stored links of these records (or golden records), a page at a time; each is also noted in
+ * `into`: its golden id in `previous`, its written columns in `stored`.
+ */
+async function readLinks(
+  db: Database,
+  entityType: string,
+  column: 'source_record_id' | 'golden_id',
+  values: readonly string[],
+  into: { previous: Map<string, string>; stored: Map<string, string> },
+): Promise<StoredLinkRow[]> {
+  const cast = column === 'source_record_id' ? 'bigint' : 'text'
+  const rows: StoredLinkRow[] = []
+  for (let k = 0; k < values.length; k += 20_000) {
+    const part = await db.query<StoredLinkRow>(
+      `select ${STORED_LINK} from entity_links where entity_type = $1 and ${column} = any($2::${cast}[])`,
+      [entityType, values.slice(k, k + 20_000)],
     )
-    for (const r of rows) {
+    for (const r of part) {
       const ref = `${r.source_record_id}/${r.role}`
-      previous.set(ref, r.golden_id)
-      stored.set(ref, storedSignature(r))
+      into.previous.set(ref, r.golden_id)
+      into.stored.set(ref, storedSignature(r))
+      rows.push(r)
     }
   }
-  return { previous, stored }
+  return rows
 }
 
 async function stewardEdges(
