@@ -83,6 +83,9 @@ const Env = z.object({
   SANSHI_RATE_LIMIT_ANONYMOUS_MAX: z.coerce.number().int().min(0).default(100),
   SANSHI_CORS_ORIGINS: CorsOrigins.default([]), // comma-separated; absent → no CORS headers at all
   SANSHI_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(365), // 0 = keep forever
+  // how far the access log's index by person (access_log_postings) may trail the log; the auditor's query
+  // reads the trailing entries one by one, so a longer wait costs it, a shorter one costs the lookups
+  SANSHI_AUDIT_INDEX_SECONDS: z.coerce.number().min(0.1).max(3600).default(1),
   SANSHI_AUDIT_PURGE_CRON: z
     .string()
     .refine((e) => validateCron(e), 'a cron expression, e.g. 30 3 * * * (03:30 daily)')

@@ -5,6 +5,7 @@ import type { AccessFilter } from '../api/repositories/access-log-repository.ts'
 import { accessLogCsv } from '../api/routes/audit/csv.ts'
 import { IsoTime } from '../api/routes/audit/schemas.ts'
 import { SanshiError } from '../errors.ts'
+import { indexAccessLog } from '../jobs/access-log-indexing.ts'
 import { purgeAccessLog } from '../jobs/access-log-retention.ts'
 import { config, type GlobalOptions, openDb } from './context.ts'
 
@@ -51,6 +52,8 @@ export const registerAudit = (program: Command): void => {
       }
       const db = await openDb(flags)
       try {
+        // entries no hub has indexed yet (the CLI's own exports, a log from before migration 0010)
+        if (filter.recordId !== undefined) await indexAccessLog(db)
         let rows = 0
         await pipeline(
           accessLogCsv(db, filter, () => rows++),

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { loadClients } from '../api/policy/index.ts'
 import { startServer, untilStopped } from '../api/server.ts'
 import { SanshiError } from '../errors.ts'
+import { scheduleAccessLogIndexing } from '../jobs/access-log-indexing.ts'
 import { scheduleAccessLogPurge } from '../jobs/access-log-retention.ts'
 import { config, type GlobalOptions, mappings, openDb } from './context.ts'
 
@@ -45,6 +46,10 @@ export const registerServe = (program: Command): void => {
           cron: cfg.SANSHI_AUDIT_PURGE_CRON,
           log: server.app.log,
         })
+        const indexing = scheduleAccessLogIndexing(db, {
+          everyMs: cfg.SANSHI_AUDIT_INDEX_SECONDS * 1000,
+          log: server.app.log,
+        })
         const stopped = untilStopped() // before the line a supervisor may wait for
         console.error(
           `sanshi serving on ${server.url} (${db.kind}); OpenAPI at ${server.url}/docs; Ctrl-C stops`,
@@ -55,6 +60,7 @@ export const registerServe = (program: Command): void => {
         )
         await purge?.stop()
         await server.close()
+        await indexing.stop() // after the last request's entry, so a restart finds the index current
         console.error('sanshi stopped')
       } finally {
         await db.close()

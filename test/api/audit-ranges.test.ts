@@ -1,5 +1,5 @@
 /**
- * Entries of runs of ids (an export's pages) are kept out of the GIN index and found by their range
+ * Entries of runs of ids (an export's pages) are kept out of the index by person and found by their range
  * (migration 0009): the auditor's "who read this record" must find exactly the entries whose record_ids
  * hold the id, on both databases, whichever kind of entry it is.
  */

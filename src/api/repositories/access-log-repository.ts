@@ -69,23 +69,39 @@ export interface AccessRow {
 
 const likePattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
+/**
+ * The ids of the entries that read `id` (a parameter), below `before` when given: a few-id entry through
+ * access_log_postings where indexed and directly above the highest indexed id (jobs/access-log-indexing.ts
+ * keeps that tail a few seconds long), a run by its range; each then checked against record_ids itself.
+ * One statement, one snapshot: the postings seen and the tail's start agree.
+ */
+const readersOf = (id: string, before: string | null): string => {
+  const below = before ? ` AND a.id < ${before}` : ''
+  const holds = `a.record_ids @> ARRAY[${id}::text]`
+  return `ARRAY(
+    SELECT a.id FROM access_log_postings p JOIN access_log a ON a.id BETWEEN p.lo AND p.hi
+     WHERE p.record_ids @> ARRAY[${id}::text]${before ? ` AND p.lo < ${before}` : ''}
+       AND a.record_range IS NULL AND ${holds}${below}
+    UNION ALL
+    SELECT a.id FROM access_log a
+     WHERE a.id > (SELECT coalesce(max(hi), 0) FROM access_log_postings)
+       AND a.record_range IS NULL AND ${holds}${below}
+    UNION ALL
+    SELECT a.id FROM access_log a WHERE a.record_range @> ${id}::text AND ${holds}${below})`
+}
+
 /** WHERE for a filter, with only the conditions asked for, so each plan fits its query. */
-const whereOf = (f: AccessFilter, params: unknown[]): string => {
+const whereOf = (f: AccessFilter, params: unknown[], beforeId?: number): string => {
   const conds: string[] = []
   const param = (value: unknown) => {
     params.push(value)
     return `$${params.length}`
   }
+  const before = beforeId === undefined ? null : `${param(beforeId)}::bigint`
+  if (before) conds.push(`id < ${before}`)
   if (f.clientId !== undefined) conds.push(`client_id = ${param(f.clientId)}`)
   if (f.entityType !== undefined) conds.push(`entity_type = ${param(f.entityType)}`)
-  if (f.recordId !== undefined) {
-    const id = param(f.recordId)
-    // two arms, each matching one partial index (GIN on ids, GiST on ranges), both exact on record_ids
-    conds.push(
-      `((record_range IS NULL AND record_ids @> ARRAY[${id}::text])
-        OR (record_range @> ${id}::text AND record_ids @> ARRAY[${id}::text]))`,
-    )
-  }
+  if (f.recordId !== undefined) conds.push(`id = ANY (${readersOf(param(f.recordId), before)})`)
   if (f.from !== undefined) conds.push(`at >= ${param(f.from.toISOString())}::timestamptz`)
   if (f.to !== undefined) conds.push(`at < ${param(f.to.toISOString())}::timestamptz`)
   if (f.purpose !== undefined) conds.push(`purpose ILIKE ${param(likePattern(f.purpose))}`)
@@ -103,20 +119,25 @@ export const listAccess = async (
   page: { beforeId?: number; limit: number },
 ): Promise<AccessRow[]> => {
   const params: unknown[] = []
-  let where = whereOf(filter, params)
-  if (page.beforeId !== undefined) {
-    params.push(page.beforeId)
-    where += `${where ? ' AND' : 'WHERE'} id < $${params.length}`
-  }
+  const where = whereOf(filter, params, page.beforeId)
   params.push(page.limit)
-  const rows = await db.query<Omit<AccessRow, 'at'> & { at: Date | string }>(
-    `SELECT id::float8 AS "id", at, client_id AS "clientId", scope, entity_type AS "entityType",
+  const sql = `SELECT id::float8 AS "id", at, client_id AS "clientId", scope, entity_type AS "entityType",
             record_ids AS "recordIds", purpose, reason, request_id AS "requestId"
        FROM access_log ${where}
       ORDER BY id DESC
-      LIMIT $${params.length}`,
-    params,
-  )
+      LIMIT $${params.length}`
+  type Raw = Omit<AccessRow, 'at'> & { at: Date | string }
+  const rows =
+    filter.recordId === undefined
+      ? await db.query<Raw>(sql, params)
+      : await db.transaction(async (tx) => {
+          // A postings row lists thousands of ids, stored compressed out of line: a scan that reads them
+          // all costs seconds where the GIN index costs milliseconds, and the planner, which does not
+          // price that, picks the scan for a person found in many rows. Nothing else here wants a scan.
+          await tx.query('SET LOCAL enable_seqscan = off')
+          await tx.query('SET LOCAL max_parallel_workers_per_gather = 0')
+          return tx.query<Raw>(sql, params)
+        })
   // ISO in UTC to the millisecond, as every time the API gives
   return rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() }))
 }
