@@ -5,6 +5,8 @@
  * - GET /v1/persons?id_number= and ?name= at 1,000 requests/s: latency p50/p99 under a steady load (one
  *   request due each millisecond, latency from when it was due: api/steady-load.ts), and beside it under
  *   autocannon's overallRate, which sends each second's requests in a burst (steady-load.ts says how);
+ *   with what a request cost: the hub's and PostgreSQL's CPU, WAL bytes (api/cost.ts), steadier than the
+ *   latencies on a shared machine;
  * - the lookup route's maximum throughput against a bare fastify + pg route running the same SQL
  *   (bench/api/bare-server.ts), both measured in this run in three alternating rounds, and the median
  *   round's ratio;
@@ -23,6 +25,7 @@ import { promisify } from 'node:util'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { generateFixtures } from '../fixtures/generator/index.ts'
+import { withCost } from './api/cost.ts'
 import { steadyLoad } from './api/steady-load.ts'
 import { adminQuery, benchServer, freshDatabase, runCli, withDatabase } from './support.ts'
 
@@ -159,8 +162,14 @@ export async function run(args: string[]) {
       // warm the caches once, as a server that has been up for a while has them
       await load({ url: base, paths: byId, headers, seconds: 5, connections: 10 })
       const steady = { url: base, headers, seconds, connections: 64, rate: 1000 }
-      const idAt1000 = await steadyLoad({ ...steady, paths: byId })
-      const nameAt1000 = await steadyLoad({ ...steady, paths: byName })
+      // the lead-in's requests are in the cost too: the sums run over the whole load
+      const requests = steady.rate * (seconds + LEAD_IN_SECONDS)
+      const steadyRun = (paths: string[]) =>
+        withCost(hub.pid!, url, requests, () =>
+          steadyLoad({ ...steady, paths, leadInSeconds: LEAD_IN_SECONDS }),
+        )
+      const idAt1000 = await steadyRun(byId)
+      const nameAt1000 = await steadyRun(byName)
       const burst = { url: base, headers, seconds, connections: 20, rate: 1000 }
       const idAt1000Autocannon = await load({ ...burst, paths: byId })
       const nameAt1000Autocannon = await load({ ...burst, paths: byName })
@@ -205,6 +214,7 @@ export async function run(args: string[]) {
 }
 
 const RUN_COPY = 'sanshi_bench_api_run'
+const LEAD_IN_SECONDS = 2
 /** rounds of the two maxima, alternating; odd, so that one round is the median */
 const MAX_ROUNDS = 3
 
