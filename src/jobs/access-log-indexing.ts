@@ -3,8 +3,8 @@ import type { JobLog } from './access-log-retention.ts'
 
 /**
  * Builds access_log_postings, the log's index by person (src/db/schema/access.ts), a few seconds behind
- * the log and in bulk: one row per ENTRIES_PER_ROW entries, listing each id those entries read once,
- * sorted. A lookup's entry is then a plain heap insert; the auditor's query reads the rows for the indexed
+ * the log and in bulk: one row per ENTRIES_PER_ROW entries, with a key for each id those entries read,
+ * once, sorted. A lookup's entry is then a plain heap insert; the auditor's query reads the rows for the indexed
  * part and the entries above the highest `hi` directly (access-log-repository.ts).
  *
  * An entry id is taken from the sequence when its INSERT runs but is visible only when it commits, so
@@ -71,10 +71,11 @@ async function indexSome(
     const to = Math.min(top, from + ENTRIES_PER_PASS)
     // rows cover fixed slices of ids, (from + g·N, from + (g+1)·N], whether or not every id has an entry
     const rows = await tx.query<{ hi: number }>(
-      `INSERT INTO access_log_postings (lo, hi, record_ids)
-       SELECT $1::bigint + g * $3 + 1, least($1::bigint + (g + 1) * $3, $2::bigint), ids
+      `INSERT INTO access_log_postings (lo, hi, record_keys)
+       SELECT $1::bigint + g * $3 + 1, least($1::bigint + (g + 1) * $3, $2::bigint), keys
          FROM (SELECT (a.id - $1::bigint - 1) / $3 AS g,
-                      coalesce(array_agg(DISTINCT r.id COLLATE "C") FILTER (WHERE r.id IS NOT NULL), '{}') AS ids
+                      coalesce(array_agg(DISTINCT hashtextextended(r.id, 0)) FILTER (WHERE r.id IS NOT NULL), '{}')
+                        AS keys
                  FROM access_log a
                  LEFT JOIN LATERAL unnest(CASE WHEN a.record_range IS NULL THEN a.record_ids END) AS r(id)
                    ON true
@@ -87,7 +88,7 @@ async function indexSome(
     // the last slice may hold no entry (a rolled-back insert's id): a row of no ids still marks it indexed
     if (!rows.some((r) => r.hi === to)) {
       const last = rows.reduce((m, r) => Math.max(m, r.hi), from)
-      await tx.query(`INSERT INTO access_log_postings (lo, hi, record_ids) VALUES ($1, $2, '{}')`, [
+      await tx.query(`INSERT INTO access_log_postings (lo, hi, record_keys) VALUES ($1, $2, '{}')`, [
         last + 1,
         to,
       ])

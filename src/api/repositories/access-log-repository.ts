@@ -80,7 +80,7 @@ const readersOf = (id: string, before: string | null): string => {
   const holds = `a.record_ids @> ARRAY[${id}::text]`
   return `ARRAY(
     SELECT a.id FROM access_log_postings p JOIN access_log a ON a.id BETWEEN p.lo AND p.hi
-     WHERE p.record_ids @> ARRAY[${id}::text]${before ? ` AND p.lo < ${before}` : ''}
+     WHERE p.record_keys @> ARRAY[hashtextextended(${id}::text, 0)]${before ? ` AND p.lo < ${before}` : ''}
        AND a.record_range IS NULL AND ${holds}${below}
     UNION ALL
     SELECT a.id FROM access_log a
@@ -131,9 +131,9 @@ export const listAccess = async (
     filter.recordId === undefined
       ? await db.query<Raw>(sql, params)
       : await db.transaction(async (tx) => {
-          // A postings row lists thousands of ids, stored compressed out of line: a scan that reads them
-          // all costs seconds where the GIN index costs milliseconds, and the planner, which does not
-          // price that, picks the scan for a person found in many rows. Nothing else here wants a scan.
+          // A postings row holds thousands of keys, stored out of line: a scan that reads them all costs
+          // seconds where the GIN index costs milliseconds, and the planner, which does not price that,
+          // picks the scan for a person found in many rows. Nothing else here wants a scan.
           await tx.query('SET LOCAL enable_seqscan = off')
           await tx.query('SET LOCAL max_parallel_workers_per_gather = 0')
           return tx.query<Raw>(sql, params)
