@@ -162,6 +162,23 @@ forEachDatabase('access log index by person', (getDb, kind) => {
     expect((await readers(db, 'P05')).length).toBeGreaterThan(100)
   })
 
+  it('a key shared by two ids (a hash collision) brings no entry of the other id', async () => {
+    const db = getDb()
+    await write(db, ['B'], 'read B only')
+    await indexAccessLog(db)
+    // as if A's key were B's: a row holding A's key over the entry that read B
+    await db.query(
+      `INSERT INTO access_log_postings (lo, hi, record_keys)
+       SELECT max(id), max(id), ARRAY[hashtextextended('A', 0)] FROM access_log
+       ON CONFLICT (hi) DO UPDATE SET record_keys = access_log_postings.record_keys || excluded.record_keys`,
+    )
+    expect((await postings(db)).flatMap((p) => p.ids)).toEqual(['A', 'B'])
+    expect(await listAccess(db, { recordId: 'A' }, { limit: 10 })).toEqual([])
+    expect((await listAccess(db, { recordId: 'B' }, { limit: 10 })).map((e) => e.requestId)).toEqual([
+      'read B only',
+    ])
+  })
+
   it('marks a stretch of ids without entries as indexed (ids of rolled-back inserts)', async () => {
     const db = getDb()
     await write(db, ['A'], 'before')
