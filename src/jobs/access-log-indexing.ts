@@ -23,7 +23,7 @@ const ENTRIES_PER_PASS = 100_000
  * How long a pass waits for the log's inserts in flight: inserts queued behind the waiting lock wait as
  * long, so a pass that cannot have it soon gives up until the next.
  */
-const LOCK_WAIT_MS = 200
+const LOCK_WAIT_MS = 50
 /** pg_try_advisory_xact_lock's key: one indexer at a time, whatever the number of hubs. */
 const INDEXER_LOCK = 0x5a_4e_51_01
 
@@ -37,7 +37,15 @@ export interface IndexResult {
 /** The highest entry id below which every entry is committed or rolled back, or null if the log is busy. */
 async function settledTop(db: Database): Promise<number | null> {
   try {
-    return await db.transaction(async (tx) => {
+    return await db.transaction(async (tx): Promise<number | null> => {
+      // A vacuum or analyze of the log holds a lock SHARE must wait for, however long it runs (an
+      // anti-wraparound vacuum of a year's log: many minutes), and every insert would queue behind that
+      // wait, each pass: while one runs, the index waits instead (its tail is still searched).
+      const [maintained] = await tx.query<{ now: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM pg_locks
+                         WHERE relation = 'access_log'::regclass AND mode = 'ShareUpdateExclusiveLock') AS now`,
+      )
+      if (maintained?.now) return null
       await tx.query(`SET LOCAL lock_timeout = '${LOCK_WAIT_MS}ms'`)
       await tx.query('LOCK TABLE access_log IN SHARE MODE')
       const [r] = await tx.query<{ top: number }>(

@@ -26,7 +26,7 @@ interface Posting {
 
 /** Every id any test here writes: the index holds keys, so a row is read back as the ids it has keys for. */
 const CANDIDATES = [
-  ...['P1', 'P2', 'P3', 'P9', 'X1', 'X2', 'X3', 'A', 'B', 'S1', 'S2', 'early', 'late', 'slow'],
+  ...['P1', 'P2', 'P3', 'P9', 'X1', 'X2', 'X3', 'A', 'B', 'S1', 'S2', 'early', 'late', 'slow', 'V'],
   ...Array.from({ length: 30 }, (_, i) => `C${i}`),
 ]
 
@@ -249,6 +249,37 @@ forEachDatabase('access log index by person', (getDb, kind) => {
       expect((await postings(db)).flatMap((p) => p.ids).sort()).toEqual(['early', 'late', 'slow'])
       for (const id of ['early', 'late', 'slow'])
         expect((await listAccess(db, { recordId: id }, { limit: 10 })).map((e) => e.requestId)).toEqual([id])
+    })
+
+    it('waits while a vacuum of the log runs, instead of queueing its lock (and every insert) behind it', async () => {
+      const db = getDb()
+      await write(db, ['V'], 'before vacuum')
+      let result: unknown = 'not run'
+      let queued = false
+      await db.transaction(async (tx) => {
+        await tx.query('LOCK TABLE access_log IN SHARE UPDATE EXCLUSIVE MODE') // what VACUUM and ANALYZE hold
+        // watch for the pass's lock request waiting behind it: every insert would queue behind that
+        let done = false
+        const pass = indexAccessLog(db).then((r) => {
+          done = true
+          return r
+        })
+        while (!done) {
+          const [w] = await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_locks
+              WHERE relation = 'access_log'::regclass AND mode = 'ShareLock' AND NOT granted`,
+          )
+          if (w!.n > 0) queued = true
+        }
+        result = await pass
+      })
+      expect(queued).toBe(false)
+      expect(result).toBeNull()
+      expect(await postings(db)).toEqual([])
+      await indexAccessLog(db)
+      expect((await listAccess(db, { recordId: 'V' }, { limit: 10 })).map((e) => e.requestId)).toEqual([
+        'before vacuum',
+      ])
     })
 
     it('lets one indexer work at a time, the slices never overlapping', async () => {
