@@ -127,7 +127,7 @@ export interface ScheduledIndexing {
   stop(): Promise<void>
 }
 
-/** `sanshi serve` indexes the log every `everyMs` (SANSHI_AUDIT_INDEX_MS), the first pass at once. */
+/** `sanshi serve` indexes the log every `everyMs` (SANSHI_AUDIT_INDEX_SECONDS), the first pass at once. */
 export const scheduleAccessLogIndexing = (
   db: Database,
   opts: { everyMs: number; log: JobLog },
