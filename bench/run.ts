@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 
 const [name, ...args] = process.argv.slice(2)
-const known = ['ingest', 'match', 'api']
+const known = ['ingest', 'prepare', 'match', 'api']
 if (!name || !known.includes(name)) {
   console.error(`usage: npm run bench -- NAME [options]   (NAME: ${known.join(', ')})`)
   process.exit(2)

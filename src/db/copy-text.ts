@@ -58,8 +58,15 @@ function hex(bytes: Uint8Array): string {
 }
 
 /**
+ * JSON text as JSON.stringify writes it holds no raw tab, newline or carriage return (it escapes every
+ * control character), so of COPY's specials only its backslashes need doubling, and most texts have none.
+ */
+const escapeJsonCopy = (json: string): string => (json.includes('\\') ? json.replace(/\\/g, '\\\\') : json)
+
+/**
  * A json/jsonb value already serialised: written as it is instead of being JSON-encoded again, so a
  * caller that built the text (the ingest's raw record, in the file's column order) pays for it once.
+ * It must be built as JSON.stringify builds (from its pieces, no pretty-printing): see escapeJsonCopy.
  */
 export class JsonText {
   constructor(readonly json: string) {}
@@ -69,7 +76,7 @@ const encoders: Record<ColumnKind, Encoder> = {
   scalar: (v) => (v === null || v === undefined ? NULL : escapeCopy(scalarText(v))),
   // JS null is SQL NULL, not the JSON null; any other value (string included) is JSON-encoded.
   json: (v) =>
-    v === null || v === undefined ? NULL : escapeCopy(v instanceof JsonText ? v.json : JSON.stringify(v)),
+    v === null || v === undefined ? NULL : escapeJsonCopy(v instanceof JsonText ? v.json : JSON.stringify(v)),
   array: (v) => {
     if (v === null || v === undefined) return NULL
     if (!Array.isArray(v)) throw new TypeError('copyInto: array column given a non-array value')
@@ -82,18 +89,39 @@ const encoders: Record<ColumnKind, Encoder> = {
   },
 }
 
-/** Build one function that turns a row into its COPY line (with the trailing newline). */
-export function rowEncoder(kinds: ColumnKind[], table: string): (row: unknown[], index: number) => string {
+/** Which of a row's columns an encoder writes, and whether it ends the line. */
+export interface EncodedPart {
+  /** first column written (default 0) */
+  from?: number
+  /** column past the last one written (default: all) */
+  to?: number
+  /** end with '\n' (default true) */
+  newline?: boolean
+}
+
+/**
+ * Build one function that turns a row into its COPY line (with the trailing newline), or into the part
+ * of it between two columns: a caller that writes some columns itself encodes only the rest, rather
+ * than slicing stand-ins off a whole line, which copies the line once more.
+ */
+export function rowEncoder(
+  kinds: ColumnKind[],
+  table: string,
+  part: EncodedPart = {},
+): (row: unknown[], index: number) => string {
   const enc = kinds.map((k) => encoders[k])
   const n = enc.length
+  const from = part.from ?? 0
+  const to = part.to ?? n
+  const end = part.newline === false ? '' : '\n'
   return (row, index) => {
     if (row.length !== n) {
       // Only positions and counts in the message: rows hold personal data.
       throw new RangeError(`copyInto ${table}: row ${index} has ${row.length} values, expected ${n}`)
     }
-    let line = enc[0]!(row[0])
-    for (let i = 1; i < n; i++) line += '\t' + enc[i]!(row[i])
-    return line + '\n'
+    let line = enc[from]!(row[from])
+    for (let i = from + 1; i < to; i++) line += '\t' + enc[i]!(row[i])
+    return line + end
   }
 }
 

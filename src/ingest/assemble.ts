@@ -16,16 +16,17 @@ import type { ResidentId } from '../normalize/resident-id.ts'
 
 type Values = ReadonlyMap<string, unknown>
 
-/** Reads mention field `target` of a role: a mapped column's value, else the role's constant. */
-const reader = (role: RoleMapping, values: Values) => ({
-  get: <T>(target: string): T | null => {
-    const field = role.fields[target]
-    const v = field === undefined ? undefined : values.get(field)
-    if (v !== undefined) return v as T
-    const constant = role.set[target]
-    return constant === undefined ? null : (constant as T)
-  },
-})
+/**
+ * Reads mention field `target` of a role: a mapped column's value, else the role's constant. A plain
+ * function rather than a reader object per role and row: this runs a dozen times on every row.
+ */
+function get<T>(role: RoleMapping, values: Values, target: string): T | null {
+  const field = role.fields[target]
+  const v = field === undefined ? undefined : values.get(field)
+  if (v !== undefined) return v as T
+  const constant = role.set[target]
+  return constant === undefined ? null : (constant as T)
+}
 
 const CATEGORIES = new Set(['户籍', '流动', '境外'])
 /** The record keeps an unknown 人员类型 as written; the person's category is only one the schema knows. */
@@ -44,13 +45,12 @@ const person = (
   problems: Problem[],
   headerOf?: (field: string) => string | undefined,
 ): PersonMention => {
-  const r = reader(role, values)
-  const idValue = r.get<ResidentId | IdentityDocument>('idNumber')
+  const idValue = get<ResidentId | IdentityDocument>(role, values, 'idNumber')
   const id = idValue && 'value' in idValue ? idValue : null
   const otherDocument = idValue && 'document' in idValue ? idValue.document : null
-  const name = r.get<string>('name')
-  let gender = r.get<'M' | 'F'>('gender')
-  let birthDate = r.get<PartialDate>('birthDate')
+  const name = get<string>(role, values, 'name')
+  let gender = get<'M' | 'F'>(role, values, 'gender')
+  let birthDate = get<PartialDate>(role, values, 'birthDate')
   if (id?.valid) {
     // a problem names the column as the file heads it, not the mapping's field name
     const field = role.fields.idNumber
@@ -71,24 +71,27 @@ const person = (
     otherDocument,
     gender,
     birthDate,
-    ethnicity: r.get<string>('ethnicity'),
-    phones: asStrings(r.get('phones')),
-    hukouAddress: r.get<ParsedAddress>('hukouAddress'),
-    address: r.get<ParsedAddress>('address'),
-    category: personCategory(r.get<string>('category')),
-    assistance: asStrings(r.get('assistance')),
-    householdNo: r.get<string>('householdNo'),
-    relationToHead: r.get<string>('relationToHead'),
-    gridCode: r.get<string>('gridCode'),
-    employerName: r.get<string>('employerName'),
+    ethnicity: get<string>(role, values, 'ethnicity'),
+    phones: asStrings(get(role, values, 'phones')),
+    hukouAddress: get<ParsedAddress>(role, values, 'hukouAddress'),
+    address: get<ParsedAddress>(role, values, 'address'),
+    category: personCategory(get<string>(role, values, 'category')),
+    assistance: asStrings(get(role, values, 'assistance')),
+    householdNo: get<string>(role, values, 'householdNo'),
+    relationToHead: get<string>(role, values, 'relationToHead'),
+    gridCode: get<string>(role, values, 'gridCode'),
+    employerName: get<string>(role, values, 'employerName'),
   }
 }
 
 const house = (role: RoleMapping, values: Values): HouseMention | null => {
-  const r = reader(role, values)
-  const address = r.get<ParsedAddress>('address')
+  const address = get<ParsedAddress>(role, values, 'address')
   if (!address) return null
-  return { address, usage: r.get<HouseMention['usage']>('usage'), gridCode: r.get<string>('gridCode') }
+  return {
+    address,
+    usage: get<HouseMention['usage']>(role, values, 'usage'),
+    gridCode: get<string>(role, values, 'gridCode'),
+  }
 }
 
 /** 个体工商户 is a kind of its own; every other registered market form is an enterprise. */
@@ -104,29 +107,36 @@ const unitKind = (
 }
 
 const unit = (role: RoleMapping, values: Values, mapping: Mapping): UnitMention => {
-  const r = reader(role, values)
-  const code = r.get<CreditCode>('creditCode')
-  const legalForm = r.get<string>('legalForm')
+  const code = get<CreditCode>(role, values, 'creditCode')
+  const legalForm = get<string>(role, values, 'legalForm')
   return {
     creditCode: code?.kind === 'uscc' ? code.value : null,
     creditValid: code ? code.valid : null,
     regNo: code?.kind === 'regno' ? code.value : null,
-    name: r.get<string>('name'),
-    signName: r.get<string>('signName'),
+    name: get<string>(role, values, 'name'),
+    signName: get<string>(role, values, 'signName'),
     kind: unitKind(legalForm, role.set.kind ?? null, mapping),
     legalForm,
-    status: r.get<string>('status'),
-    industry: r.get<string>('industry'),
-    phones: asStrings(r.get('phones')),
-    address: r.get<ParsedAddress>('address'),
-    established: r.get<PartialDate>('established'),
+    status: get<string>(role, values, 'status'),
+    industry: get<string>(role, values, 'industry'),
+    phones: asStrings(get(role, values, 'phones')),
+    address: get<ParsedAddress>(role, values, 'address'),
+    established: get<PartialDate>(role, values, 'established'),
   }
 }
 
+/** The fields whose presence says a row describes a role: its `when` list, else all its fields. */
+const presenceFields = new WeakMap<RoleMapping, string[]>()
+
 /** Whether the row describes this role at all: a rental row without a tenant has no tenant mention. */
 const rolePresent = (role: RoleMapping, values: Values): boolean => {
-  const fields = role.when ?? Object.values(role.fields)
-  return fields.some((f) => values.has(f))
+  let fields = presenceFields.get(role)
+  if (fields === undefined) {
+    fields = role.when ?? Object.values(role.fields)
+    presenceFields.set(role, fields)
+  }
+  for (const f of fields) if (values.has(f)) return true
+  return false
 }
 
 /** The entities one accepted row describes, one mention per role (formats.md). */

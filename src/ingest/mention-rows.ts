@@ -107,11 +107,14 @@ export const pushMentionRows = (
   mentions: readonly Mention[],
 ): void => {
   for (const m of mentions) {
-    const head = [sourceRecordId, source, recordId, m.role]
+    // the four leading columns written out in each literal: a spread of a shared head was measurably slower
     if (m.entity === 'person') {
       const p = m.data
       out('persons', [
-        ...head,
+        sourceRecordId,
+        source,
+        recordId,
+        m.role,
         p.name,
         p.namePinyin,
         p.idNumber,
@@ -138,7 +141,10 @@ export const pushMentionRows = (
     } else if (m.entity === 'house') {
       const a = m.data.address
       out('houses', [
-        ...head,
+        sourceRecordId,
+        source,
+        recordId,
+        m.role,
         a.raw,
         a.divisionCode,
         a.districtCode,
@@ -162,7 +168,10 @@ export const pushMentionRows = (
     } else {
       const u = m.data
       out('units', [
-        ...head,
+        sourceRecordId,
+        source,
+        recordId,
+        m.role,
         u.creditCode,
         u.creditValid,
         u.regNo,

@@ -45,6 +45,11 @@ const cachedAddress = (text: string, district: string | undefined): Normalized<P
   return hit
 }
 
+/** Forgets the parsed addresses: a benchmark's rounds must each parse the file's addresses afresh. */
+export const clearAddressCache = (): void => {
+  addressCache = new Map()
+}
+
 const LIST_SEPARATOR = /[、,，;；/|]+/
 
 /** A count or an area as clerks write them: full-width digits, thousands commas, a unit after it (30㎡, 3人). */

@@ -1,7 +1,7 @@
 import type { HeaderMatch, Mapping } from '../../connectors/index.ts'
 import type { Problem } from '../../schemas/problem.ts'
 import { CopyBuffer } from '../db/copy-buffer.ts'
-import { type ColumnKind, JsonText, rowEncoder } from '../db/copy-text.ts'
+import { type ColumnKind, type EncodedPart, JsonText, rowEncoder } from '../db/copy-text.ts'
 import { assembleMentions } from './assemble.ts'
 import { compactValues } from './compact.ts'
 import { refuseOutsideGrids, RowMapper } from './map-row.ts'
@@ -112,15 +112,17 @@ export class RowPreparer {
   constructor(private readonly setup: PrepareSetup) {
     this.mapper = new RowMapper(setup.headerCells, setup.match, setup.ctx)
     this.allowedGrids = setup.allowedGrids ? new Set(setup.allowedGrids) : undefined
-    const encoder = (table: CopyTable) => {
-      const encode = rowEncoder(setup.kinds[table], table)
+    // The id (first column) is the main thread's to write, and a record's version (last) too: each
+    // line is encoded without them.
+    const encoder = (table: CopyTable, part: EncodedPart) => {
+      const encode = rowEncoder(setup.kinds[table], table, part)
       return (row: unknown[]) => encode(row, 0)
     }
     this.encode = {
-      records: encoder('records'),
-      persons: encoder('persons'),
-      houses: encoder('houses'),
-      units: encoder('units'),
+      records: encoder('records', { from: 1, to: setup.kinds.records.length - 1, newline: false }),
+      persons: encoder('persons', { from: 1 }),
+      houses: encoder('houses', { from: 1 }),
+      units: encoder('units', { from: 1 }),
     }
   }
 
@@ -141,8 +143,8 @@ export class RowPreparer {
       houses: new LineCollector(400, n),
       units: new LineCollector(64, n),
     }
-    // mention rows are encoded with a stand-in id of 0 ("0\t"), cut off here: the main thread writes the real one
-    const sink: MentionSink = (table, row) => out[table].add(this.encode[table](row).slice(2))
+    // mention rows carry a stand-in id of 0, not encoded: the main thread writes the real one
+    const sink: MentionSink = (table, row) => out[table].add(this.encode[table](row))
     for (let i = 0; i < n; i++) {
       const raw = job.rows[i]!
       const hash = job.hashes[i]!
@@ -159,7 +161,7 @@ export class RowPreparer {
         if (mapped.problems.length > 0) cellProblems[i] = mapped.problems.slice()
         const mentions = assembleMentions(mapping, mapped.values, raw.row, mapped.problems, headerOf)
         warnings[i] = mapped.problems.length
-        // id and version (stand-ins "0\t" and "\t0\n") are the main thread's to write
+        // id and version (stand-ins, not encoded) are the main thread's to write
         const line = this.encode.records([
           0,
           mapping.source,
@@ -172,7 +174,7 @@ export class RowPreparer {
           hash,
           0,
         ])
-        out.records.add(line.slice(2, -3))
+        out.records.add(line)
         pushMentionRows(sink, 0, mapping.source, recordId as string, mentions)
       }
       out.records.endRow(i)

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { arrayLiteral, escapeCopy } from '../../src/db/copy-text.ts'
+import { arrayLiteral, escapeCopy, JsonText, rowEncoder } from '../../src/db/copy-text.ts'
 import { schema } from '../../src/db/index.ts'
 import { forEachDatabase } from '../support/databases.ts'
 
@@ -14,6 +14,27 @@ describe('COPY text encoding', () => {
       '{"a,b","say \\"hi\\"",NULL,"back\\\\slash","","NULL"}',
     )
     expect(arrayLiteral([])).toBe('{}')
+  })
+  it('doubles the backslashes of JSON text, the only COPY special JSON.stringify leaves in it', () => {
+    const encode = rowEncoder(['json', 'json'], 't')
+    const value = { note: 'tab\there\nline "quoted" back\\slash' }
+    const line = encode([value, new JsonText(JSON.stringify(['a\\b']))], 0)
+    expect(line).toBe(`${JSON.stringify(value).replace(/\\/g, '\\\\')}\t["a\\\\\\\\b"]\n`)
+    expect(line.split('\t')).toHaveLength(2) // no raw tab: the value's tab is JSON's \t
+  })
+  it('encodes only the columns between from and to when asked, with or without the line end', () => {
+    const row = [7, 'a\tb', null, 3]
+    expect(rowEncoder(['scalar', 'scalar', 'scalar', 'scalar'], 't')(row, 0)).toBe('7\ta\\tb\t\\N\t3\n')
+    expect(rowEncoder(['scalar', 'scalar', 'scalar', 'scalar'], 't', { from: 1 })(row, 0)).toBe(
+      'a\\tb\t\\N\t3\n',
+    )
+    const middle = rowEncoder(['scalar', 'scalar', 'scalar', 'scalar'], 't', {
+      from: 1,
+      to: 3,
+      newline: false,
+    })
+    expect(middle(row, 0)).toBe('a\\tb\t\\N')
+    expect(() => middle([1, 2], 5)).toThrow(/row 5 has 2 values, expected 4/)
   })
 })
 
