@@ -46,6 +46,8 @@ export class RowMapper {
   private readonly jsonKeys: string[]
   /** column indices in header order, for the row hash */
   private readonly hashOrder: number[]
+  /** `header\u001f` per column, for the row hash */
+  private readonly hashKeys: string[]
   private readonly recordIdBinding: ColumnBinding | undefined
 
   constructor(
@@ -61,6 +63,7 @@ export class RowMapper {
     this.hashOrder = this.headers
       .map((_, i) => i)
       .sort((a, b) => (this.headers[a]! < this.headers[b]! ? -1 : 1))
+    this.hashKeys = this.headers.map((h) => `${h}\u001f`)
   }
 
   private header(i: number): string {
@@ -89,7 +92,7 @@ export class RowMapper {
     let text = ''
     for (const i of this.hashOrder) {
       const cell = cells[i]
-      if (cell !== undefined && cell !== '') text += `${this.headers[i]}\u001f${cell}\u001e`
+      if (cell !== undefined && cell !== '') text += this.hashKeys[i]! + cell + '\u001e'
     }
     // cells past the header row, in column order after the named ones
     for (let i = this.headers.length; i < cells.length; i++)

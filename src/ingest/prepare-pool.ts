@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import { type PrepareJob, type PreparedChunk, type PrepareSetup, RowPreparer } from './prepare.ts'
+import { packJob, packedTransferables } from './packed-job.ts'
 import type { FromPrepareWorker, ToPrepareWorker } from './prepare-worker.ts'
 
 export interface Preparer {
@@ -99,7 +100,8 @@ class WorkerPreparer implements Preparer {
     const worker = this.workers[id % this.workers.length]!
     return new Promise<PreparedChunk>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject })
-      worker.postMessage({ id, job } satisfies ToPrepareWorker)
+      const packed = packJob(job)
+      worker.postMessage({ id, job: packed } satisfies ToPrepareWorker, packedTransferables(packed))
     })
   }
 

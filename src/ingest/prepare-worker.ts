@@ -3,9 +3,10 @@
  * they come, and sends each back with its bytes transferred, not copied.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { type PrepareJob, type PrepareSetup, RowPreparer, transferables } from './prepare.ts'
+import { type PrepareSetup, RowPreparer, transferables } from './prepare.ts'
+import { type PackedJob, unpackJob } from './packed-job.ts'
 
-export type ToPrepareWorker = { id: number; job: PrepareJob }
+export type ToPrepareWorker = { id: number; job: PackedJob }
 export type FromPrepareWorker =
   { id: number; chunk: ReturnType<RowPreparer['prepare']> } | { id: number; error: string }
 
@@ -15,7 +16,7 @@ const preparer = new RowPreparer((workerData as { setup: PrepareSetup }).setup)
 port.on('message', ({ id, job }: ToPrepareWorker) => {
   let reply: FromPrepareWorker
   try {
-    const chunk = preparer.prepare(job)
+    const chunk = preparer.prepare(unpackJob(job))
     port.postMessage({ id, chunk } satisfies FromPrepareWorker, transferables(chunk))
     return
   } catch (e) {

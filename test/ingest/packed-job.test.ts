@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import { packedTransferables, packJob, unpackJob } from '../../src/ingest/packed-job.ts'
+import type { PrepareJob } from '../../src/ingest/prepare.ts'
+
+const roundTrip = (job: PrepareJob): PrepareJob => {
+  const packed = packJob(job)
+  // what the worker receives: a structured clone with the arrays moved
+  return unpackJob(structuredClone(packed, { transfer: packedTransferables(packed) }))
+}
+
+describe('packed jobs for the prepare workers', () => {
+  it('give back the rows, cells, row numbers and hashes as they went in', () => {
+    const job: PrepareJob = {
+      rows: [
+        { row: 2, cells: ['王伟', '', '秦淮区贡院街12号', 'a"b\\c\n😀'] },
+        { row: 5, cells: [] },
+        { row: 7, cells: ['', ''] },
+        { row: 9, cells: ['X'] },
+      ],
+      hashes: ['h'.repeat(22), 'i'.repeat(22), 'j'.repeat(22), 'k'.repeat(22)],
+    }
+    expect(roundTrip(job)).toEqual(job)
+  })
+
+  it('keep bad and formula columns on the rows that have them, and only there', () => {
+    const job: PrepareJob = {
+      rows: [
+        { row: 2, cells: ['a', '\uFFFD'], badColumns: [1] },
+        { row: 3, cells: ['=1+1'], formulaColumns: [0] },
+        { row: 4, cells: ['b'] },
+      ],
+      hashes: ['abc', 'def', 'ghi'],
+    }
+    const back = roundTrip(job)
+    expect(back).toEqual(job)
+    expect('badColumns' in back.rows[2]!).toBe(false)
+  })
+
+  it('carry an empty chunk, and refuse hashes of unequal length', () => {
+    expect(roundTrip({ rows: [], hashes: [] })).toEqual({ rows: [], hashes: [] })
+    expect(() =>
+      packJob({
+        rows: [
+          { row: 1, cells: [] },
+          { row: 2, cells: [] },
+        ],
+        hashes: ['ab', 'abc'],
+      }),
+    ).toThrow(RangeError)
+  })
+})
