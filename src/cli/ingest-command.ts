@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { SanshiError } from '../errors.ts'
 import { ingestPaths } from '../ingest/index.ts'
+import type { WorkerCount } from '../ingest/prepare-pool.ts'
 import { config, type GlobalOptions, mappings, openDb } from './context.ts'
 import { ingestProgress } from './progress.ts'
 
@@ -21,10 +22,11 @@ const refusedShare = (text: string): number => {
   return n
 }
 
-const workerCount = (text: string): number => {
+const workerCount = (text: string): WorkerCount => {
+  if (text.trim() === 'auto') return 'auto'
   const n = Number(text)
   if (!/^\d+$/.test(text.trim()) || n > 16)
-    throw new SanshiError('SANSHI101', `--workers must be a whole number from 0 to 16, not ${text}`)
+    throw new SanshiError('SANSHI101', `--workers must be auto or a whole number from 0 to 16, not ${text}`)
   return n
 }
 
@@ -46,7 +48,8 @@ export const registerIngest = (program: Command): void => {
     .option('--district <code>', '6-digit district assumed for addresses that name none')
     .option(
       '--workers <n>',
-      'worker threads that map and normalise large files beside the reader (default 0; for machines with cores to spare)',
+      'worker threads that map and normalise beside the reader: auto (one for a file of 8 MB or more on two cores or more), or 0 to 16',
+      'auto',
     )
     .action(async (paths: string[], _flags: IngestFlags, cmd: Command) => {
       const flags = cmd.optsWithGlobals<IngestFlags>()
@@ -67,7 +70,7 @@ export const registerIngest = (program: Command): void => {
             sheet: flags.sheet,
             defaultDistrict: flags.district ?? cfg.SANSHI_DISTRICT,
             maxRefusedShare,
-            workers: flags.workers === undefined ? 0 : workerCount(flags.workers),
+            workers: workerCount(flags.workers ?? 'auto'),
             onProgress: progress.update,
           },
           (o) => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import {
   detectSource,
@@ -14,7 +15,7 @@ import { SanshiError } from '../errors.ts'
 import { ulid } from '../ids.ts'
 import { BatchWriter, storedProblems } from './batch-writer.ts'
 import { RowMapper } from './map-row.ts'
-import { openPreparer } from './prepare-pool.ts'
+import { openPreparer, type WorkerCount, workersFor } from './prepare-pool.ts'
 import { openTable, type RawRow, type TableSource } from './read/index.ts'
 import { RefusedSpool } from './refused-spool.ts'
 import { takeRows } from './take-rows.ts'
@@ -37,8 +38,8 @@ export interface IngestOptions {
   allowedGrids?: readonly string[]
   /** called every few thousand rows: rows so far and, where the reader knows, the share of the file read */
   onProgress?: (p: { file: string; rows: number; fraction?: number }) => void
-  /** worker threads that map and normalise large files beside the main thread (default 0: none) */
-  workers?: number
+  /** worker threads that map and normalise large files beside the main thread (default 0: none; see workersFor) */
+  workers?: WorkerCount
 }
 
 export interface BatchSummary {
@@ -260,7 +261,7 @@ const loadTable = async (
         kinds: writer.kinds,
         ...(opts.allowedGrids ? { allowedGrids: [...opts.allowedGrids] } : {}),
       },
-      opts.workers ?? 0,
+      workersFor(opts.workers ?? 0, (await stat(path)).size),
     )
     try {
       await takeRows(dataBatches(), {

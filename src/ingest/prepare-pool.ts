@@ -3,6 +3,7 @@
  * that mapping, normalising and COPY encoding run beside the main thread's reading and the database's
  * COPY. Results come back in the order the chunks went out.
  */
+import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { type PrepareJob, type PreparedChunk, type PrepareSetup, RowPreparer } from './prepare.ts'
 import { packJob, packedTransferables } from './packed-job.ts'
@@ -27,11 +28,20 @@ const MAX_WORKERS = 3
 const WORKER_OLD_SPACE_MB = 512
 
 /**
- * Worker threads are the operator's choice (`sanshi ingest --workers N`), off by default: on the two-core
- * machine of the benchmarks a worker only competed with the main thread and PostgreSQL for the same cores
- * (1,000,000 rows: 88 s and 116 CPU s with one, against 75 s without); they are for machines with cores
- * to spare, and repay their start (each loads the normalisers' tables) only on large files.
+ * `auto` (the CLI's default) gives a file of AUTO_WORKER_BYTES or more one worker where there are two cores
+ * or more: on the two-core benchmark machine, quiet, one worker made a million-row load 7–24 % faster in
+ * every pair measured (docs/benchmarks.md), for about 60 MB more peak memory; on the same machine loaded
+ * by other work it gained nothing. Below the size, a worker's start (it loads the normalisers' tables,
+ * about half a second) is not repaid. More workers are the operator's choice (`--workers N`), for
+ * machines with cores to spare. Uploads through the API use none unless configured: the server's cores
+ * are the lookups' first.
  */
+export type WorkerCount = number | 'auto'
+export const AUTO_WORKER_BYTES = 8 * 1024 * 1024
+
+export const workersFor = (asked: WorkerCount, fileBytes: number, cpus = availableParallelism()): number =>
+  asked !== 'auto' ? asked : cpus >= 2 && fileBytes >= AUTO_WORKER_BYTES ? 1 : 0
+
 export const openPreparer = (setup: PrepareSetup, workers: number): Preparer =>
   workers > 0 ? new WorkerPreparer(setup, Math.min(MAX_WORKERS, Math.floor(workers))) : inlinePreparer(setup)
 

@@ -18,4 +18,10 @@ describe('sanshi ingest flags', () => {
       expect(stderr).toContain('SANSHI101 --max-refused must be a share from 0 to 1')
     },
   )
+
+  it.each([['two'], ['-1'], ['17'], ['1.5']])('refuses --workers %j with a clear message', async (value) => {
+    const { code, stderr } = await cli(['ingest', 'README.md', '--db', 'memory:', '--workers', value])
+    expect(code).toBe(1)
+    expect(stderr).toContain('SANSHI101 --workers must be auto or a whole number from 0 to 16')
+  })
 })

@@ -10,7 +10,7 @@ import { allMappings } from '../../connectors/index.ts'
 import { generateFixtures } from '../../fixtures/generator/index.ts'
 import type { Database } from '../../src/db/index.ts'
 import { type BatchSummary, type IngestOptions, ingestFile } from '../../src/ingest/index.ts'
-import { openPreparer } from '../../src/ingest/prepare-pool.ts'
+import { AUTO_WORKER_BYTES, openPreparer, workersFor } from '../../src/ingest/prepare-pool.ts'
 import type { PrepareSetup } from '../../src/ingest/prepare.ts'
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase, unavailable } from '../support/databases.ts'
 import { makeTempDir, type TempDir, writeText } from './read/make-files.ts'
@@ -188,4 +188,13 @@ describe('the prepare pool', () => {
       inline.prepare({ rows: [{ row: 2, cells: ['R-1', '王伟'] }], hashes: ['AAAAAAAAAAAAAAAAAAAAAA'] }),
     ).rejects.toThrow(RangeError)
   }, 60_000)
+
+  it('gives auto one worker for a file of 8 MB or more on two cores or more, and a number as it is', () => {
+    expect(workersFor('auto', AUTO_WORKER_BYTES, 2)).toBe(1)
+    expect(workersFor('auto', AUTO_WORKER_BYTES - 1, 2)).toBe(0)
+    expect(workersFor('auto', 200 * 2 ** 20, 1)).toBe(0)
+    expect(workersFor('auto', 200 * 2 ** 20, 16)).toBe(1)
+    expect(workersFor(0, 200 * 2 ** 20, 16)).toBe(0)
+    expect(workersFor(3, 1, 1)).toBe(3)
+  })
 })
