@@ -25,4 +25,23 @@ describe('FirstSeen', () => {
     expect(seen.check('户籍编号0001', 4, 'abcd')).toBeUndefined()
     expect(seen.check('户籍编号0001', 5, 'abce')).toEqual({ row: 4, same: false })
   })
+
+  it('tells numbered ids apart from their look-alikes: leading zeros, signs, spaces, past 2^53', () => {
+    const seen = new FirstSeen()
+    const ids = ['123', '0123', '+123', ' 123', '123 ', '1.23e2', '9007199254740993', '9007199254740992']
+    ids.forEach((id, i) => expect(seen.check(id, i + 2, 'abcd')).toBeUndefined())
+    ids.forEach((id, i) => expect(seen.check(id, 100 + i, 'abcd')).toEqual({ row: i + 2, same: true }))
+  })
+
+  it('finds every one of many numbered ids again, and no id it was not given', () => {
+    const seen = new FirstSeen()
+    const base = 3201040000000001
+    for (let i = 0; i < 200_000; i++) expect(seen.check(String(base + i * 7), i + 2, 'abcd')).toBeUndefined()
+    for (let i = 0; i < 200_000; i += 997)
+      expect(seen.check(String(base + i * 7), 1, i % 2 ? 'abcd' : 'abce')).toEqual({
+        row: i + 2,
+        same: i % 2 === 1,
+      })
+    for (let i = 0; i < 1000; i++) expect(seen.check(String(base + i * 7 + 3), 5, 'abcd')).toBeUndefined()
+  })
 })
