@@ -31,18 +31,23 @@ export const MAX_ADDRESS_LENGTH = 200
 
 // Division names hold no ASCII digit, so the division prefix depends only on the text before the
 // first digit: memoised on it, it is matched once per distinct road of a file, not once per row.
-const upperMemo = new Map<string, UpperMatch>()
+// One memo per default district, keyed on the head itself: no key string built per address.
+const upperMemos = new Map<string, Map<string, UpperMatch>>()
 const UPPER_MEMO_LIMIT = 200_000
 
 function upperDivisions(text: string, defaultDistrict?: string): UpperMatch {
   const firstDigit = text.search(/\d/)
   const head = firstDigit < 0 ? text : text.slice(0, firstDigit)
-  const memoKey = (defaultDistrict ?? '') + '|' + head
-  let m = upperMemo.get(memoKey)
+  let memo = upperMemos.get(defaultDistrict ?? '')
+  if (memo === undefined) {
+    memo = new Map()
+    upperMemos.set(defaultDistrict ?? '', memo)
+  }
+  let m = memo.get(head)
   if (!m) {
     m = matchUpperDivisions(head, defaultDistrict)
-    if (upperMemo.size >= UPPER_MEMO_LIMIT) upperMemo.clear()
-    upperMemo.set(memoKey, m)
+    if (memo.size >= UPPER_MEMO_LIMIT) memo.clear()
+    memo.set(head, m)
   }
   return m
 }

@@ -63,8 +63,28 @@ const STREET_LIKE_SUFFIXES = ['湾', '村', '营', '桥', '塘', '岗', '坊', '
 // What is left of a street or community the division list does not know (钞库街社区贡院街…).
 const UNKNOWN_DIVISION_ENDS = ['街道办事处', '办事处', '街道', '居委会', '委员会', '社区']
 
-function endsWithAny(s: string, suffixes: readonly string[]): boolean {
-  for (const x of suffixes) if (s.endsWith(x)) return true
+/** Suffixes grouped by their last character: a text is compared only with those it could end with. */
+type Suffixes = ReadonlyMap<string, readonly string[]>
+
+function suffixes(list: readonly string[]): Suffixes {
+  const byLast = new Map<string, string[]>()
+  for (const x of list) {
+    const last = x[x.length - 1]!
+    byLast.set(last, [...(byLast.get(last) ?? []), x])
+  }
+  return byLast
+}
+
+const ROAD = suffixes(ROAD_SUFFIXES)
+const SPLITTING_ROAD = suffixes(SPLITTING_ROAD_SUFFIXES)
+const COMPOUND = suffixes(COMPOUND_SUFFIXES)
+const STREET_LIKE = suffixes(STREET_LIKE_SUFFIXES)
+
+/** Whether text[0, end) ends with one of the suffixes (no slice taken). */
+function endsWithAny(text: string, set: Suffixes, end = text.length): boolean {
+  const candidates = end > 0 ? set.get(text[end - 1]!) : undefined
+  if (candidates === undefined) return false
+  for (const x of candidates) if (end >= x.length && text.startsWith(x, end - x.length)) return true
   return false
 }
 
@@ -112,11 +132,9 @@ function dropUnknownDivisions(text: string): string {
 
 /** 贡院街翠苑小区 → [贡院街, 翠苑小区]; null when the text is not a road followed by a compound. */
 function splitRoadCompound(text: string): [string, string] | null {
+  if (!endsWithAny(text, COMPOUND)) return null
   for (let end = text.length - 2; end >= 3; end--) {
-    const head = text.slice(0, end)
-    if (endsWithAny(head, SPLITTING_ROAD_SUFFIXES) && endsWithAny(text, COMPOUND_SUFFIXES)) {
-      return [head, text.slice(end)]
-    }
+    if (endsWithAny(text, SPLITTING_ROAD, end)) return [text.slice(0, end), text.slice(end)]
   }
   return null
 }
@@ -157,15 +175,14 @@ function placeText(p: AddressParts, text: string, next: NumberGroup | null, buil
     // 七家湾8号1号楼102室, 七家湾8-1-1-102: a door number, then a building, so 七家湾 is a street
     // (武定新村12号301室 and 翠苑小区3-2-301 are compounds: no door number before the building)
     else if (
-      endsWithAny(text, STREET_LIKE_SUFFIXES) &&
+      endsWithAny(text, STREET_LIKE) &&
       ((next?.mark === 'hao' && buildingLater) || (next?.mark === null && next.nums.length >= 4))
     )
       p.road = text
-    else if (endsWithAny(text, COMPOUND_SUFFIXES)) p.compound = text
+    else if (endsWithAny(text, COMPOUND)) p.compound = text
     else if (next && BUILDING_MARKS.has(next.mark))
       p.compound = text // 阳光里3栋: a compound
-    else if (endsWithAny(text, ROAD_SUFFIXES) || (next && (next.mark === null || next.mark === 'hao')))
-      p.road = text
+    else if (endsWithAny(text, ROAD) || (next && (next.mark === null || next.mark === 'hao'))) p.road = text
     else if (next) p.compound = text
     return
   }
@@ -173,7 +190,7 @@ function placeText(p: AddressParts, text: string, next: NumberGroup | null, buil
   if (
     !p.compound &&
     !p.building &&
-    (endsWithAny(text, COMPOUND_SUFFIXES) || (next && BUILDING_MARKS.has(next.mark)))
+    (endsWithAny(text, COMPOUND) || (next && BUILDING_MARKS.has(next.mark)))
   ) {
     p.compound = text
   }

@@ -32,8 +32,15 @@ const MARKERS: [string, Mark][] = [
 ]
 const ROAD_CHARS = new Set(['路', '街', '巷', '道'])
 
+// The markers by their first character, longest first within each: one look-up per position.
+const MARKERS_BY_FIRST = new Map<string, [string, Mark][]>()
+for (const entry of MARKERS)
+  MARKERS_BY_FIRST.set(entry[0][0]!, [...(MARKERS_BY_FIRST.get(entry[0][0]!) ?? []), entry])
+
 function markerAt(s: string, i: number): [Mark, number] | null {
-  for (const [word, mark] of MARKERS) if (s.startsWith(word, i)) return [mark, word.length]
+  const candidates = i < s.length ? MARKERS_BY_FIRST.get(s[i]!) : undefined
+  if (candidates === undefined) return null
+  for (const [word, mark] of candidates) if (s.startsWith(word, i)) return [mark, word.length]
   return null
 }
 
