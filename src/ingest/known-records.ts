@@ -1,11 +1,12 @@
 import type { Tx } from '../db/index.ts'
+import { RecordIdTable } from './record-id-table.ts'
 
 /**
  * The records a source already has, to tell a batch's new, changed and unchanged rows apart: for each
  * record id its row id, version and a 60-bit print of its content hash (a false "unchanged" would need
- * two different rows to agree on 60 bits: about one in 10^18). Kept in typed arrays, with the ids in
- * one Map: a register of a million records costs tens of megabytes, not hundreds, and is read a page
- * at a time so the load never holds the whole result set.
+ * two different rows to agree on 60 bits: about one in 10^18). Kept in typed arrays, the ids' slots in
+ * a RecordIdTable: a register of a million records costs tens of megabytes, not hundreds, and is read a
+ * page at a time so the load never holds the whole result set.
  */
 const PAGE = 50_000
 
@@ -28,7 +29,7 @@ export interface KnownRecord {
 }
 
 export class KnownRecords {
-  private readonly slots = new Map<string, number>()
+  private readonly slots = new RecordIdTable()
   private ids = new Float64Array(1024)
   private versions = new Int32Array(1024)
   private printsHi = new Int32Array(1024)
