@@ -26,7 +26,8 @@ export class CopyBuffer {
 
   /**
    * One line from text encoded elsewhere (a worker thread's COPY bytes): an ASCII prefix, the bytes
-   * [start, end) of `from`, an ASCII suffix.
+   * [start, end) of `from`, an ASCII suffix. The short ASCII ends are written here byte by byte: a
+   * call into Buffer's encoder for each cost more than the few bytes it wrote.
    */
   appendSpliced(prefix: string, from: Uint8Array, start: number, end: number, suffix: string): void {
     const need = this.used + prefix.length + (end - start) + suffix.length
@@ -35,10 +36,13 @@ export class CopyBuffer {
       this.buf.copy(bigger, 0, 0, this.used)
       this.buf = bigger
     }
-    this.used += this.buf.write(prefix, this.used, 'latin1')
-    this.buf.set(from.subarray(start, end), this.used)
-    this.used += end - start
-    this.used += this.buf.write(suffix, this.used, 'latin1')
+    const buf = this.buf
+    let at = this.used
+    for (let i = 0; i < prefix.length; i++) buf[at++] = prefix.charCodeAt(i)
+    buf.set(from.subarray(start, end), at)
+    at += end - start
+    for (let i = 0; i < suffix.length; i++) buf[at++] = suffix.charCodeAt(i)
+    this.used = at
     this.rows++
   }
 
