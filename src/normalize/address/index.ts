@@ -31,23 +31,20 @@ export const MAX_ADDRESS_LENGTH = 200
 
 // Division names hold no ASCII digit, so the division prefix depends only on the text before the
 // first digit: memoised on it, it is matched once per distinct road of a file, not once per row.
-// One memo per default district, keyed on the head itself: no key string built per address.
-const upperMemos = new Map<string, Map<string, UpperMatch>>()
+const upperMemo = new Map<string, UpperMatch>()
 const UPPER_MEMO_LIMIT = 200_000
 
 function upperDivisions(text: string, defaultDistrict?: string): UpperMatch {
   const firstDigit = text.search(/\d/)
   const head = firstDigit < 0 ? text : text.slice(0, firstDigit)
-  let memo = upperMemos.get(defaultDistrict ?? '')
-  if (memo === undefined) {
-    memo = new Map()
-    upperMemos.set(defaultDistrict ?? '', memo)
-  }
-  let m = memo.get(head)
+  // A key built from pieces, never `head` itself: a slice of the text keeps the whole string it was cut
+  // from alive (for an ingest, the block of the file it was read with), and the memo outlives many.
+  const memoKey = (defaultDistrict ?? '') + '|' + head
+  let m = upperMemo.get(memoKey)
   if (!m) {
     m = matchUpperDivisions(head, defaultDistrict)
-    if (memo.size >= UPPER_MEMO_LIMIT) memo.clear()
-    memo.set(head, m)
+    if (upperMemo.size >= UPPER_MEMO_LIMIT) upperMemo.clear()
+    upperMemo.set(memoKey, m)
   }
   return m
 }
