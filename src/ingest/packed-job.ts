@@ -3,9 +3,11 @@ import type { RawRow } from './read/index.ts'
 
 /*
  * A chunk of rows as it crosses to a worker thread: every cell in one string, with where each ends. The
- * structured clone then copies one string and moves four arrays, where an array of rows cost it an
+ * structured clone then copies one string and moves three arrays, where an array of rows cost it an
  * object, an array and a string per cell on both sides (postMessage alone was 6 % of the main thread's
- * time in a profile of 200,000 rows).
+ * time in a profile of 200,000 rows). The worker's cells are slices of that string, so whatever keeps a
+ * cell keeps its chunk's string: only the bounded address cache does, and a memo must key on a string
+ * built from pieces, not on a cell (address/index.ts).
  */
 
 type RowMarks = Pick<RawRow, 'badColumns' | 'formulaColumns'>
