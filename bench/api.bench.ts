@@ -27,14 +27,10 @@ import pg from 'pg'
 import { generateFixtures } from '../fixtures/generator/index.ts'
 import { withCost } from './api/cost.ts'
 import { steadyLoad } from './api/steady-load.ts'
-import { adminQuery, benchServer, freshDatabase, runCli, withDatabase } from './support.ts'
+import { adminQuery, arg, benchServer, freshDatabase, runCli, withDatabase } from './support.ts'
 
 const OUT = join(import.meta.dirname, 'out')
 const execFileAsync = promisify(execFile)
-const arg = (args: string[], name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? String(args[i + 1]) : fallback
-}
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d
 
 async function buildDistrict(adminUrl: string, persons: number, seed: number): Promise<string> {

@@ -19,7 +19,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams'
 import { generateFixtures } from '../fixtures/generator/index.ts'
 import { openDatabase } from '../src/db/index.ts'
 import { openTable } from '../src/ingest/read/index.ts'
-import { benchServer, freshDatabase, runCli } from './support.ts'
+import { arg, benchServer, freshDatabase, runCli } from './support.ts'
 
 interface Summary {
   rows: number
@@ -27,11 +27,6 @@ interface Summary {
   rejected: number
   seconds: number
   status: string
-}
-
-const arg = (args: string[], name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? Number(args[i + 1]) : fallback
 }
 
 const OUT = join(import.meta.dirname, 'out')
@@ -99,10 +94,10 @@ const copyBaseline = async (url: string): Promise<{ seconds: number; perTable: R
 const migrated = async (url: string): Promise<void> => (await openDatabase(url)).close()
 
 export const run = async (args: string[]): Promise<Record<string, unknown>> => {
-  const rows = arg(args, 'rows', 1_000_000)
-  const xlsxRows = arg(args, 'xlsx-rows', 200_000)
-  const embeddedRows = arg(args, 'embedded-rows', 100_000)
-  const seed = arg(args, 'seed', 7)
+  const rows = Number(arg(args, 'rows', '1000000'))
+  const xlsxRows = Number(arg(args, 'xlsx-rows', '200000'))
+  const embeddedRows = Number(arg(args, 'embedded-rows', '100000'))
+  const seed = Number(arg(args, 'seed', '7'))
   const persons = Math.ceil(rows / HUKOU_SHARE)
   const dataDir = join(OUT, `district-${persons}-${seed}`)
   await mkdir(OUT, { recursive: true })

@@ -15,14 +15,9 @@ import { join } from 'node:path'
 import { generateFixtures } from '../fixtures/generator/index.ts'
 import { openDatabase } from '../src/db/index.ts'
 import type { MatchSummary } from '../src/match/run.ts'
-import { benchServer, freshDatabase, runCli } from './support.ts'
+import { arg, benchServer, freshDatabase, runCli } from './support.ts'
 
 const OUT = join(import.meta.dirname, 'out')
-
-const arg = (args: string[], name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? String(args[i + 1]) : fallback
-}
 
 const district = async (persons: number, seed: number): Promise<string> => {
   const dir = join(OUT, `district-${persons}-${seed}`)

@@ -18,14 +18,10 @@ import { RowMapper } from '../src/ingest/map-row.ts'
 import { clearAddressCache } from '../src/ingest/parse-value.ts'
 import { type CopyKinds, RowPreparer } from '../src/ingest/prepare.ts'
 import { openTable, type RawRow } from '../src/ingest/read/index.ts'
+import { arg } from './support.ts'
 
 const OUT = join(import.meta.dirname, 'out')
 const CHUNK = 1000
-
-const arg = (args: string[], name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? String(args[i + 1]) : fallback
-}
 
 /** The column kinds the ingest would encode with, from an in-memory database's tables. */
 const copyKinds = async (): Promise<CopyKinds> => {

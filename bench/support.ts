@@ -5,6 +5,12 @@ import { startCluster } from '../test/support/pg-cluster.ts'
 
 const run = promisify(execFile)
 
+/** The value after `--NAME` on a benchmark's command line, else the fallback. */
+export const arg = (args: string[], name: string, fallback: string): string => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? String(args[i + 1]) : fallback
+}
+
 /** A PostgreSQL server for a benchmark: SANSHI_BENCH_DATABASE_URL, else a throw-away durable cluster. */
 export const benchServer = async (): Promise<{ adminUrl: string; stop: () => Promise<void> }> => {
   const given = process.env.SANSHI_BENCH_DATABASE_URL
