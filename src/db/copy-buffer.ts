@@ -46,6 +46,12 @@ export class CopyBuffer {
     this.rows++
   }
 
+  /** Empties the buffer for reuse, keeping the memory it grew to. */
+  clear(): void {
+    this.used = 0
+    this.rows = 0
+  }
+
   get bytes(): number {
     return this.used
   }

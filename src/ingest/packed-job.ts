@@ -1,4 +1,4 @@
-import type { PrepareJob } from './prepare.ts'
+import type { JobRows, PrepareJob } from './prepare.ts'
 import type { RawRow } from './read/index.ts'
 
 /*
@@ -61,23 +61,49 @@ export const packJob = (job: PrepareJob): PackedJob => {
 }
 
 export const unpackJob = (p: PackedJob): PrepareJob => {
-  const n = p.rowNumbers.length
-  const rows: RawRow[] = new Array(n)
-  let c = 0
-  let at = 0
-  for (let i = 0; i < n; i++) {
-    const cells: string[] = new Array(p.cellCounts[i]!)
-    for (let k = 0; k < cells.length; k++) {
-      const end = p.cellEnds[c++]!
-      cells[k] = p.text.slice(at, end)
-      at = end
-    }
-    const mark = p.marks?.[i]
-    rows[i] = mark ? { row: p.rowNumbers[i]!, cells, ...mark } : { row: p.rowNumbers[i]!, cells }
+  const view = packedRows(p)
+  const rows: RawRow[] = new Array(view.length)
+  const hashes: string[] = new Array(view.length)
+  for (let i = 0; i < view.length; i++) {
+    rows[i] = view.row(i)
+    hashes[i] = view.hash(i)
   }
-  const hashes: string[] = new Array(n)
-  for (let i = 0; i < n; i++, at += p.hashLength) hashes[i] = p.text.slice(at, at + p.hashLength)
   return { rows, hashes }
+}
+
+/**
+ * A packed job's rows, each cut from the text only when asked for: a worker takes them in order, and a
+ * row's cells then die with the row, where a chunk's worth made at once lived through the young
+ * collections that came while the chunk was worked on, and were copied by each.
+ */
+export const packedRows = (p: PackedJob): JobRows => {
+  const n = p.rowNumbers.length
+  // the hashes follow the last cell
+  const hashesAt = p.cellEnds.length === 0 ? 0 : p.cellEnds[p.cellEnds.length - 1]!
+  // where the next row in order starts: its first cell, and that cell's first character
+  let next = 0
+  let cell = 0
+  let at = 0
+  return {
+    length: n,
+    row(i: number): RawRow {
+      if (i !== next) {
+        cell = 0
+        for (let r = 0; r < i; r++) cell += p.cellCounts[r]!
+        at = cell === 0 ? 0 : p.cellEnds[cell - 1]!
+      }
+      const cells: string[] = new Array(p.cellCounts[i]!)
+      for (let k = 0; k < cells.length; k++) {
+        const end = p.cellEnds[cell++]!
+        cells[k] = p.text.slice(at, end)
+        at = end
+      }
+      next = i + 1
+      const mark = p.marks?.[i]
+      return mark ? { row: p.rowNumbers[i]!, cells, ...mark } : { row: p.rowNumbers[i]!, cells }
+    },
+    hash: (i: number): string => p.text.slice(hashesAt + i * p.hashLength, hashesAt + (i + 1) * p.hashLength),
+  }
 }
 
 /** The arrays a packed job hands over without copying. */

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { type PrepareSetup, RowPreparer, transferables } from './prepare.ts'
-import { type PackedJob, unpackJob } from './packed-job.ts'
+import { type PackedJob, packedRows } from './packed-job.ts'
 
 export type ToPrepareWorker = { id: number; job: PackedJob }
 export type FromPrepareWorker =
@@ -16,7 +16,7 @@ const preparer = new RowPreparer((workerData as { setup: PrepareSetup }).setup)
 port.on('message', ({ id, job }: ToPrepareWorker) => {
   let reply: FromPrepareWorker
   try {
-    const chunk = preparer.prepare(unpackJob(job))
+    const chunk = preparer.prepare(packedRows(job))
     port.postMessage({ id, chunk } satisfies FromPrepareWorker, transferables(chunk))
     return
   } catch (e) {

@@ -38,6 +38,19 @@ export interface PrepareJob {
   hashes: string[]
 }
 
+/** The rows of a job as a preparer takes them, in order: from arrays, or cut from a packed job as they come. */
+export interface JobRows {
+  readonly length: number
+  row(i: number): RawRow
+  hash(i: number): string
+}
+
+export const jobRows = (job: PrepareJob): JobRows => ({
+  length: job.rows.length,
+  row: (i) => job.rows[i]!,
+  hash: (i) => job.hashes[i]!,
+})
+
 /** COPY lines of one table, each without its leading id column. */
 export interface PreparedLines {
   bytes: Uint8Array
@@ -126,8 +139,9 @@ export class RowPreparer {
     }
   }
 
-  prepare(job: PrepareJob): PreparedChunk {
-    const n = job.rows.length
+  prepare(job: PrepareJob | JobRows): PreparedChunk {
+    const rows = 'rows' in job ? jobRows(job) : job
+    const n = rows.length
     const { mapping, batchId } = this.setup
     const mapper = this.mapper
     const headerOf = (field: string) => mapper.headerOf(field)
@@ -146,8 +160,8 @@ export class RowPreparer {
     // mention rows carry a stand-in id of 0, not encoded: the main thread writes the real one
     const sink: MentionSink = (table, row) => out[table].add(this.encode[table](row))
     for (let i = 0; i < n; i++) {
-      const raw = job.rows[i]!
-      const hash = job.hashes[i]!
+      const raw = rows.row(i)
+      const hash = rows.hash(i)
       const mapped = mapper.map(raw, { rawJson: mapper.rawJson(raw.cells), hash })
       const recordId = mapped.values.get('record_id')
       recordIds[i] = recordId

@@ -14,12 +14,15 @@ export interface RefusedRow {
   problems: Problem[]
 }
 
+const SPOOL_WRITE = 64 * 1024
+
 /**
  * Refused rows wait on disk until the batch's fate is known: they are stored whether the batch
  * commits or is refused whole, and a file of a million bad rows must not sit in memory.
  */
 export class RefusedSpool {
   count = 0
+  private pending = ''
   private constructor(
     private readonly dir: string,
     private readonly out: WriteStream,
@@ -34,14 +37,27 @@ export class RefusedSpool {
     return new RefusedSpool(dir, out)
   }
 
-  /** Returns a promise only when the file stream asks the writer to wait. */
+  /**
+   * Returns a promise only when the file stream asks the writer to wait. Lines are gathered into writes
+   * of SPOOL_WRITE characters: a write per refused row was a system call each (0.6 s of a load that
+   * refused 15,000 rows).
+   */
   add(r: RefusedRow): Promise<void> | undefined {
     this.count++
-    if (this.out.write(`${JSON.stringify(r)}\n`)) return undefined
+    this.pending += `${JSON.stringify(r)}\n`
+    if (this.pending.length < SPOOL_WRITE) return undefined
+    return this.writePending()
+  }
+
+  private writePending(): Promise<void> | undefined {
+    const text = this.pending
+    this.pending = ''
+    if (text === '' || this.out.write(text)) return undefined
     return new Promise<void>((resolve) => this.out.once('drain', () => resolve()))
   }
 
   async *rows(): AsyncIterable<RefusedRow> {
+    await this.writePending()
     await new Promise<void>((resolve, reject) =>
       this.out.end((e?: Error | null) => (e ? reject(e) : resolve())),
     )

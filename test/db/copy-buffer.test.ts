@@ -26,4 +26,16 @@ describe('CopyBuffer', () => {
     expect(buf.bytes).toBe(0)
     expect(buf.view().length).toBe(0)
   })
+
+  it('starts again from nothing when cleared, keeping the memory it grew to', () => {
+    const buf = new CopyBuffer(4)
+    buf.append(`${'长'.repeat(100)}\n`)
+    const grown = buf.view().buffer.byteLength
+    buf.clear()
+    expect(buf.rows).toBe(0)
+    expect(buf.bytes).toBe(0)
+    buf.append('1\ta\n')
+    expect(buf.view().toString('utf8')).toBe('1\ta\n')
+    expect(buf.view().buffer.byteLength).toBe(grown)
+  })
 })

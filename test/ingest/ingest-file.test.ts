@@ -175,6 +175,46 @@ forEachDatabase('ingestFile', (getDb) => {
     })
   })
 
+  it('stores every row of a batch written in several chunks, on the main thread and in a worker', async () => {
+    const db = getDb()
+    // 25,000 rows: the writer's 10,000-row chunks fill three times, the third in the buffers of the first
+    const rows = 25_000
+    const id = (n: number) =>
+      residentId('320104', `19${String(50 + (n % 50))}0101`, n % 100, n % 2 ? 'M' : 'F')
+    const body = (workers: number) =>
+      Array.from({ length: rows }, (_, i) => [
+        `M${workers}-${String(i).padStart(6, '0')}`,
+        `王${'伟娜强磊'[i % 4]}`,
+        i % 2 ? '男' : '女',
+        id(i),
+        `贡院街${1 + (i % 90)}号${1 + (i % 7)}栋${101 + (i % 300)}室`,
+        `139${String(i).padStart(8, '0')}`,
+      ])
+    for (const workers of [0, 1]) {
+      const cells = body(workers)
+      const path = await writeText(
+        dir.file(`police.hukou-chunks-${workers}.csv`),
+        csvText([HUKOU_HEADER, ...cells]),
+      )
+      const summary = await ingest(db, path, { workers })
+      expect(summary).toMatchObject({ rows, accepted: rows, rejected: 0, inserted: rows })
+      const stored = await db.query<{ record_id: string; row_number: number; name: string; phone: string }>(
+        `SELECT record_id, row_number, raw->>'姓名' AS name, raw->>'联系电话' AS phone
+         FROM source_records WHERE batch_id = $1 ORDER BY row_number`,
+        [summary.batchId],
+      )
+      expect(stored.map((r) => [r.record_id, r.row_number, r.name, r.phone])).toEqual(
+        cells.map((c, i) => [c[0], i + 2, c[1], c[5]]),
+      )
+      const [persons] = await db.query<{ n: number; ids: number }>(
+        `SELECT count(*)::int AS n, count(DISTINCT p.source_record_id)::int AS ids FROM source_persons p
+         JOIN source_records r ON r.id = p.source_record_id WHERE r.batch_id = $1`,
+        [summary.batchId],
+      )
+      expect(persons).toEqual({ n: rows, ids: rows })
+    }
+  }, 120_000)
+
   it('reads GBK as the clerk wrote it and counts an XLSX title row', async () => {
     const db = getDb()
     const gbk = await writeText(

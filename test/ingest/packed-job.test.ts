@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { packedTransferables, packJob, unpackJob } from '../../src/ingest/packed-job.ts'
+import { packedRows, packedTransferables, packJob, unpackJob } from '../../src/ingest/packed-job.ts'
 import type { PrepareJob } from '../../src/ingest/prepare.ts'
 
 const roundTrip = (job: PrepareJob): PrepareJob => {
@@ -47,5 +47,26 @@ describe('packed jobs for the prepare workers', () => {
         hashes: ['ab', 'abc'],
       }),
     ).toThrow(RangeError)
+  })
+
+  it('cut rows on demand, in order or out of it, the same as unpacked', () => {
+    const job: PrepareJob = {
+      rows: [
+        { row: 2, cells: ['王伟', '', '秦淮区贡院街12号'] },
+        { row: 3, cells: [] },
+        { row: 4, cells: ['=1', 'x'], formulaColumns: [0] },
+        { row: 8, cells: ['', '😀'] },
+      ],
+      hashes: ['a'.repeat(22), 'b'.repeat(22), 'c'.repeat(22), 'd'.repeat(22)],
+    }
+    const packed = packJob(job)
+    const inOrder = packedRows(packed)
+    expect(inOrder.length).toBe(4)
+    expect([0, 1, 2, 3].map((i) => inOrder.row(i))).toEqual(job.rows)
+    expect([3, 0, 2, 2, 1].map((i) => [packedRows(packed).row(i), inOrder.hash(i)])).toEqual(
+      [3, 0, 2, 2, 1].map((i) => [job.rows[i], job.hashes[i]]),
+    )
+    const skipping = packedRows(packed)
+    expect([2, 0, 1, 3].map((i) => skipping.row(i))).toEqual([2, 0, 1, 3].map((i) => job.rows[i]))
   })
 })
