@@ -15,7 +15,6 @@ import { generateFixtures } from '../fixtures/generator/index.ts'
 import { openDatabase } from '../src/db/index.ts'
 import { BatchWriter } from '../src/ingest/batch-writer.ts'
 import { RowMapper } from '../src/ingest/map-row.ts'
-import { clearAddressCache } from '../src/ingest/parse-value.ts'
 import { type CopyKinds, RowPreparer } from '../src/ingest/prepare.ts'
 import { openTable, type RawRow } from '../src/ingest/read/index.ts'
 import { arg } from './support.ts'
@@ -70,7 +69,6 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
     let best = Infinity
     let bytes = 0
     for (let round = 0; round < rounds; round++) {
-      clearAddressCache()
       const started = performance.now()
       bytes = 0
       for (let at = 0; at < data.length; at += CHUNK) {

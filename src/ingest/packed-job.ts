@@ -6,7 +6,7 @@ import type { RawRow } from './read/index.ts'
  * structured clone then copies one string and moves three arrays, where an array of rows cost it an
  * object, an array and a string per cell on both sides (postMessage alone was 6 % of the main thread's
  * time in a profile of 200,000 rows). The worker's cells are slices of that string, so whatever keeps a
- * cell keeps its chunk's string: only the bounded address cache does, and a memo must key on a string
+ * cell keeps its chunk's string: nothing may hold one past its chunk, and a memo must key on a string
  * built from pieces, not on a cell (address/index.ts).
  */
 

@@ -1,5 +1,4 @@
 import type { Column, ValueParser } from '../../connectors/index.ts'
-import type { ParsedAddress } from '../../schemas/address.ts'
 import type { PartialDate } from '../../schemas/mentions.ts'
 import type { Normalized } from '../../schemas/problem.ts'
 import { parseAddress } from '../normalize/address/index.ts'
@@ -26,29 +25,6 @@ export interface IdentityDocument {
 }
 
 const ok = <T>(value: T | null): Normalized<T> => ({ value })
-
-/*
- * Household members share their dwelling's and their hukou's address text, so a register repeats each
- * address several times: parsing each text once saves a quarter of the mapping time. Results are shared
- * and must not be mutated. Bounded so a file of distinct addresses cannot grow it without end.
- */
-const ADDRESS_CACHE_SIZE = 50_000
-let addressCache = new Map<string, Normalized<ParsedAddress>>()
-const cachedAddress = (text: string, district: string | undefined): Normalized<ParsedAddress> => {
-  const key = `${district ?? ''}|${text}`
-  let hit = addressCache.get(key)
-  if (hit === undefined) {
-    hit = parseAddress(text, { defaultDistrict: district }) as Normalized<ParsedAddress>
-    if (addressCache.size >= ADDRESS_CACHE_SIZE) addressCache = new Map()
-    addressCache.set(key, hit)
-  }
-  return hit
-}
-
-/** Forgets the parsed addresses: a benchmark's rounds must each parse the file's addresses afresh. */
-export const clearAddressCache = (): void => {
-  addressCache = new Map()
-}
 
 const LIST_SEPARATOR = /[、,，;；/|]+/
 
@@ -104,7 +80,12 @@ export const parseValue = (
     case 'ethnicity':
       return normalizeEthnicity(text)
     case 'address': {
-      const parsed = cachedAddress(text, ctx.defaultDistrict)
+      // Not memoised: a register repeats an address text on about one cell in ten, and a memo of parsed
+      // addresses kept each long enough to be copied out of the young generation, and made V8 allocate
+      // every parsed address in the old one: a million-row load's worker then spent twice as long in
+      // garbage collection (docs/benchmarks.md). The division prefix, which does repeat, is memoised
+      // within parseAddress.
+      const parsed = parseAddress(text, { defaultDistrict: ctx.defaultDistrict })
       // a hukou far away is the point of a migrant's record, not a problem with it
       return column.region === 'anywhere' && parsed.problem?.code === 'ADDRESS_OUTSIDE'
         ? { value: parsed.value }
