@@ -28,15 +28,6 @@ const MAX_WORKERS = 3
 const WORKER_OLD_SPACE_MB = 512
 
 /**
- * The worker allocates about 29 KB a row, nearly all of it dead within the row, and what a young
- * collection copies is what its chunk still holds: a larger young generation collects as often as it
- * fills, so 48 MB (16 MB halves) made a quarter of the collections of 16 MB on a million hukou rows
- * (3,690 → 1,840, 10.8 → 6.6 s of the worker's time) and the load 20-30 % faster end to end, for about
- * 50 MB more peak memory. 64 MB and more gained another second and cost the 600 MB budget.
- */
-const WORKER_YOUNG_SPACE_MB = 48
-
-/**
  * `auto` (the CLI's default) gives a file of AUTO_WORKER_BYTES or more one worker where there are two cores
  * or more: on the two-core benchmark machine, quiet, one worker made a million-row load 7–24 % faster in
  * every pair measured (docs/benchmarks.md), for about 60 MB more peak memory; on the same machine loaded
@@ -88,11 +79,10 @@ class WorkerPreparer implements Preparer {
         execArgv: [],
         workerData: { entry: ENTRY.href, setup },
         // a worker holds the normalisers' tables and caches (about 60-100 MB live at a million rows); left
-        // alone, V8 lets its heap grow to twice that and more, which the ingest's memory budget cannot spare
-        resourceLimits: {
-          maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB,
-          maxYoungGenerationSizeMb: WORKER_YOUNG_SPACE_MB,
-        },
+        // alone, V8 lets its heap grow to twice that and more, which the ingest's memory budget cannot spare.
+        // A young generation of 48 MB collected half as often but gained nothing since the worker stopped
+        // memoising parsed addresses (two pairs on a million rows), for 20-30 MB more
+        resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB, maxYoungGenerationSizeMb: 16 },
         stdout: false,
         stderr: false,
       })
