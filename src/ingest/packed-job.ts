@@ -60,17 +60,6 @@ export const packJob = (job: PrepareJob): PackedJob => {
   return { text, cellEnds, cellCounts, rowNumbers, marks, hashLength }
 }
 
-export const unpackJob = (p: PackedJob): PrepareJob => {
-  const view = packedRows(p)
-  const rows: RawRow[] = new Array(view.length)
-  const hashes: string[] = new Array(view.length)
-  for (let i = 0; i < view.length; i++) {
-    rows[i] = view.row(i)
-    hashes[i] = view.hash(i)
-  }
-  return { rows, hashes }
-}
-
 /**
  * A packed job's rows, each cut from the text only when asked for: a worker takes them in order, and a
  * row's cells then die with the row, where a chunk's worth made at once lived through the young

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { packedRows, packedTransferables, packJob, unpackJob } from '../../src/ingest/packed-job.ts'
+import { packedRows, packedTransferables, packJob } from '../../src/ingest/packed-job.ts'
 import type { PrepareJob } from '../../src/ingest/prepare.ts'
 
 const roundTrip = (job: PrepareJob): PrepareJob => {
   const packed = packJob(job)
   // what the worker receives: a structured clone with the arrays moved
-  return unpackJob(structuredClone(packed, { transfer: packedTransferables(packed) }))
+  const rows = packedRows(structuredClone(packed, { transfer: packedTransferables(packed) }))
+  return {
+    rows: Array.from({ length: rows.length }, (_, i) => rows.row(i)),
+    hashes: Array.from({ length: rows.length }, (_, i) => rows.hash(i)),
+  }
 }
 
 describe('packed jobs for the prepare workers', () => {
