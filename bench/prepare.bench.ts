@@ -15,7 +15,7 @@ import { generateFixtures } from '../fixtures/generator/index.ts'
 import { openDatabase } from '../src/db/index.ts'
 import { BatchWriter } from '../src/ingest/batch-writer.ts'
 import { RowMapper } from '../src/ingest/map-row.ts'
-import { type CopyKinds, RowPreparer } from '../src/ingest/prepare.ts'
+import { type CopyKinds, jobRows, RowPreparer } from '../src/ingest/prepare.ts'
 import { openTable, type RawRow } from '../src/ingest/read/index.ts'
 import { arg } from './support.ts'
 
@@ -74,7 +74,7 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
       for (let at = 0; at < data.length; at += CHUNK) {
         const chunk = data.slice(at, at + CHUNK)
         const hashes = chunk.map((r) => mapper.rowHash(r.cells))
-        const prepared = preparer.prepare({ rows: chunk, hashes })
+        const prepared = preparer.prepare(jobRows({ rows: chunk, hashes }))
         bytes += prepared.records.bytes.byteLength + prepared.persons.bytes.byteLength
         bytes += prepared.houses.bytes.byteLength + prepared.units.bytes.byteLength
       }

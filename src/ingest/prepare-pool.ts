@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { type PrepareJob, type PreparedChunk, type PrepareSetup, RowPreparer } from './prepare.ts'
+import { jobRows, type PrepareJob, type PreparedChunk, type PrepareSetup, RowPreparer } from './prepare.ts'
 import { packJob, packedTransferables } from './packed-job.ts'
 import type { FromPrepareWorker, ToPrepareWorker } from './prepare-worker.ts'
 
@@ -49,7 +49,7 @@ const inlinePreparer = (setup: PrepareSetup): Preparer => {
   const preparer = new RowPreparer(setup)
   return {
     depth: 0,
-    prepare: async (job) => preparer.prepare(job),
+    prepare: async (job) => preparer.prepare(jobRows(job)),
     close: async () => {},
   }
 }

@@ -139,8 +139,7 @@ export class RowPreparer {
     }
   }
 
-  prepare(job: PrepareJob | JobRows): PreparedChunk {
-    const rows = 'rows' in job ? jobRows(job) : job
+  prepare(rows: JobRows): PreparedChunk {
     const n = rows.length
     const { mapping, batchId } = this.setup
     const mapper = this.mapper
