@@ -1,6 +1,8 @@
 /**
  * Stable golden ids across re-matches. Each new cluster keeps the previous id most of its members
- * held, greedily by member count, so an id stays with the bulk of its records. A previous id no
+ * held, greedily by member count, so an id stays with the bulk of its records; on a tie, with the part
+ * that took in fewer other records (a new record that pulled one of a person's two records away is not
+ * that person, and must not take their id with it). A previous id no
  * cluster kept was merged away: it redirects to the cluster holding most of its members. A cluster
  * that gets a fresh id while its members held an id kept elsewhere was split off: lineage records it.
  */
@@ -24,11 +26,12 @@ export function assignIds(
     }
     return m
   })
-  const claims: { c: number; id: string; n: number }[] = []
+  const claims: { c: number; id: string; n: number; others: number }[] = []
   counts.forEach((m, c) => {
-    for (const [id, n] of m) claims.push({ c, id, n })
+    const size = (clusters[c] as readonly number[]).length
+    for (const [id, n] of m) claims.push({ c, id, n, others: size - n })
   })
-  claims.sort((a, b) => b.n - a.n || (a.id < b.id ? -1 : a.id > b.id ? 1 : a.c - b.c))
+  claims.sort((a, b) => b.n - a.n || a.others - b.others || (a.id < b.id ? -1 : a.id > b.id ? 1 : a.c - b.c))
   const ids = new Array<string | undefined>(clusters.length)
   const taken = new Set<string>()
   for (const { c, id } of claims) {

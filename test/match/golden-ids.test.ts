@@ -131,7 +131,26 @@ describe('assignIds', () => {
   })
 
   it('records both a merge and a split in one re-match', () => {
-    // P1 and P2 merged into one cluster, while one record of P1 split off
+    // P1 and P2 merged into one cluster, while two records of P1 split off
+    const r = assignIds(
+      [
+        [0, 1, 2, 3, 6],
+        [4, 5],
+      ],
+      was({ 0: 'P1', 1: 'P1', 2: 'P2', 3: 'P2', 4: 'P1', 5: 'P1', 6: 'P1' }),
+      minter(),
+    )
+    // P1 stays with three of its records, so P2 has nowhere to go
+    expect(r.ids).toEqual(['P1', 'N1'])
+    expect(r.redirects).toEqual([{ from: 'P2', to: 'P1' }])
+    expect(r.lineage).toEqual([
+      { parent: 'P1', child: 'N1', event: 'split' },
+      { parent: 'P2', child: 'P1', event: 'merge' },
+    ])
+  })
+
+  it('on a tie, an id stays with its records that stayed among themselves', () => {
+    // P1 split 2 : 2, one half joined P2's records: the half alone keeps P1, the merged half keeps P2
     const r = assignIds(
       [
         [0, 1, 2, 3],
@@ -140,13 +159,7 @@ describe('assignIds', () => {
       was({ 0: 'P1', 1: 'P1', 2: 'P2', 3: 'P2', 4: 'P1', 5: 'P1' }),
       minter(),
     )
-    // P1 (two members) ties between the clusters: the earlier cluster wins it, then P2 has nowhere to go
-    expect(r.ids).toEqual(['P1', 'N1'])
-    expect(r.redirects).toEqual([{ from: 'P2', to: 'P1' }])
-    expect(r.lineage).toEqual([
-      { parent: 'P1', child: 'N1', event: 'split' },
-      { parent: 'P2', child: 'P1', event: 'merge' },
-    ])
+    expect(r).toEqual({ ids: ['P2', 'P1'], redirects: [], lineage: [] })
   })
 
   it('lets a cluster take its second-best id when its best went elsewhere', () => {
@@ -191,6 +204,19 @@ describe('assignIds', () => {
       const clusters = [[0, 1], [2, 3, 4], [5], [6, 7]]
       const previous = was({ 0: 'P1', 2: 'P1', 3: 'P2', 4: 'P3', 6: 'P3', 7: 'P2' })
       expect(assignIds(clusters, previous, minter())).toEqual(assignIds(clusters, previous, minter()))
+    })
+
+    it('a tie on count goes to the cluster that took in fewer other records, whatever the order', () => {
+      // P1 held records 0 and 1; a new record 2 drew 1 away: {0} is still P1, {1, 2} is someone new
+      const previous = was({ 0: 'P1', 1: 'P1' })
+      for (const clusters of [
+        [[1, 2], [0]],
+        [[0], [1, 2]],
+      ]) {
+        const r = assignIds(clusters, previous, minter())
+        expect(byMembers(clusters, r.ids)).toEqual({ '0': 'P1', '1,2': 'N1' })
+        expect(r.lineage).toEqual([{ parent: 'P1', child: 'N1', event: 'split' }])
+      }
     })
 
     it('an exact tie (one id, same count in two clusters) goes to the earlier cluster', () => {
