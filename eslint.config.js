@@ -4,7 +4,9 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'migrations/', 'bench/out/', 'bench/scratch/', 'coverage/'] },
+  {
+    ignores: ['dist/', 'node_modules/', 'data/', 'migrations/', 'bench/out/', 'bench/scratch/', 'coverage/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

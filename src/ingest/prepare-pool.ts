@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads'
 import { jobRows, type PrepareJob, type PreparedChunk, type PrepareSetup, RowPreparer } from './prepare.ts'
 import { packJob, packedTransferables } from './packed-job.ts'
 import type { FromPrepareWorker, ToPrepareWorker } from './prepare-worker.ts'
+import { workerModule } from './read/worker-module.ts'
 
 export interface Preparer {
   /** how many chunks may be out at once before the caller should wait for the oldest */
@@ -55,7 +56,7 @@ const inlinePreparer = (setup: PrepareSetup): Preparer => {
 }
 
 const BOOTSTRAP = new URL('./read/worker-bootstrap.mjs', import.meta.url)
-const ENTRY = new URL('./prepare-worker.ts', import.meta.url)
+const ENTRY = workerModule('./prepare-worker', import.meta.url)
 
 interface Waiting {
   resolve: (chunk: PreparedChunk) => void

@@ -17,7 +17,7 @@ export interface WorkerReader {
 
 const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url)
 
-/** `entry` is the TypeScript worker module; a small JavaScript bootstrap registers tsx and imports it. */
+/** `entry` is the worker module (see worker-module.ts); a small JavaScript bootstrap imports it. */
 export async function startWorkerReader(entry: URL, job: Omit<WorkerJob, 'entry'>): Promise<WorkerReader> {
   const { limits, file } = job
   const worker = new Worker(BOOTSTRAP, {

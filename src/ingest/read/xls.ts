@@ -2,6 +2,7 @@ import { basename, resolve } from 'node:path'
 import { SanshiError } from '../../errors.ts'
 import { type ReadLimits, type TableSource, withRows } from './types.ts'
 import { startWorkerReader } from './worker-runner.ts'
+import { workerModule } from './worker-module.ts'
 
 /**
  * Legacy BIFF .xls: only SheetJS reads it, and the registry's SheetJS has known prototype-pollution and
@@ -23,7 +24,7 @@ export async function openXls(
       'save the file as .xlsx or .csv',
     )
   }
-  const reader = await startWorkerReader(new URL('./xls-worker.ts', import.meta.url), {
+  const reader = await startWorkerReader(workerModule('./xls-worker', import.meta.url), {
     path: resolve(path),
     file,
     sheet,

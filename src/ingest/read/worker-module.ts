@@ -1,0 +1,7 @@
+/**
+ * The URL of a worker's entry module beside the calling one. sanshi runs either from its TypeScript
+ * sources (through tsx) or compiled to dist/ (plain JavaScript, no loader): the entry takes the caller's
+ * own extension, so each form starts workers of its own kind.
+ */
+export const workerModule = (name: string, caller: string): URL =>
+  new URL(`${name}${caller.endsWith('.ts') ? '.ts' : '.js'}`, caller)
