@@ -92,6 +92,15 @@ async function demoRequests(
     `select name from persons where cardinality(assistance) > 0 and name is not null order by id limit 1`,
   )
   const grid = clients.get('grid')?.grids?.[0]
+  // the doorstep visit is to someone the grid worker's grid holds, so the lookup shows whom to pre-fill
+  const resident = grid
+    ? (
+        await db.query<{ name: string }>(
+          `select name from persons where grid_code = $1 and name is not null order by id limit 1`,
+          [grid],
+        )
+      )[0]
+    : undefined
   const lines: Array<[string, string]> = []
   if (person) lines.push(['police', `'${base}/v1/persons/${person}?include=sources,relations'`])
   if (unit) lines.push(['market', `'${base}/v1/units?name=${q(unit.name)}&include=relations'`])
@@ -101,10 +110,10 @@ async function demoRequests(
   if (person) lines.push(['steward', `'${base}/v1/persons/${person}?include=sources'`])
   lines.push(['auditor', `'${base}/v1/audit?client=police&limit=5'`])
   lines.push(['police', `-o persons.arrows '${base}/v1/exports/persons?format=arrow'`])
-  if (helped && grid)
+  if (resident && grid)
     lines.push([
       'grid',
-      `-X POST -H 'content-type: application/json' -d '${JSON.stringify({ name: helped.name, gridCode: grid })}' ${base}/v1/visits`,
+      `-X POST -H 'content-type: application/json' -d '${JSON.stringify({ name: resident.name, gridCode: grid })}' ${base}/v1/visits`,
     ])
   return lines
     .filter(([client]) => keys.has(client))

@@ -114,7 +114,7 @@ it('builds a district, prints a key per department, serves, and runs again', asy
     })
     expect(res.status, `${client}: ${line}`).toBe(200)
     const text = await res.text()
-    if (/\/v1\/(persons|houses|units|grids)/.test(line!)) expect(text, line).toMatch(/"id":"[PHU]/)
+    if (/\/v1\/(persons|houses|units|grids|visits)/.test(line!)) expect(text, line).toMatch(/"id":"[PHU]/)
   }
   expect(await stop(first.child)).toBe('exit 0')
 
