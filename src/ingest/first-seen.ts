@@ -1,3 +1,4 @@
+import { hashPrint } from './hash-print.ts'
 import { RecordIdTable } from './record-id-table.ts'
 
 /**
@@ -8,16 +9,8 @@ import { RecordIdTable } from './record-id-table.ts'
  */
 const ROW_SPAN = 2 ** 29
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-const SEXTET = new Uint8Array(128)
-for (let i = 0; i < BASE64.length; i++) SEXTET[BASE64.charCodeAt(i)] = i
-
 /** The first four base64 characters of a content hash, as a 24-bit number. */
-const contentPrint = (hash: string): number =>
-  (SEXTET[hash.charCodeAt(0) & 127]! << 18) |
-  (SEXTET[hash.charCodeAt(1) & 127]! << 12) |
-  (SEXTET[hash.charCodeAt(2) & 127]! << 6) |
-  SEXTET[hash.charCodeAt(3) & 127]!
+const contentPrint = (hash: string): number => hashPrint(hash, 0, 4)
 
 export class FirstSeen {
   private readonly seen = new RecordIdTable()

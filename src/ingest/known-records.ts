@@ -1,4 +1,5 @@
 import type { Tx } from '../db/index.ts'
+import { hashPrint } from './hash-print.ts'
 import { RecordIdTable } from './record-id-table.ts'
 
 /**
@@ -10,16 +11,8 @@ import { RecordIdTable } from './record-id-table.ts'
  */
 const PAGE = 50_000
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-const SEXTET = new Uint8Array(128)
-for (let i = 0; i < BASE64.length; i++) SEXTET[BASE64.charCodeAt(i)] = i
-
 /** 30 bits from five base64 characters of the hash, starting at `from`. */
-const print30 = (hash: string, from: number): number => {
-  let v = 0
-  for (let i = from; i < from + 5; i++) v = (v << 6) | SEXTET[hash.charCodeAt(i) & 127]!
-  return v
-}
+const print30 = (hash: string, from: number): number => hashPrint(hash, from, 5)
 
 export interface KnownRecord {
   id: number
