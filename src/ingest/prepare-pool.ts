@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads'
 import { jobRows, type PrepareJob, type PreparedChunk, type PrepareSetup, RowPreparer } from './prepare.ts'
 import { packJob, packedTransferables } from './packed-job.ts'
 import type { FromPrepareWorker, ToPrepareWorker } from './prepare-worker.ts'
-import { workerModule } from './read/worker-module.ts'
+import { WORKER_BOOTSTRAP, workerModule } from './read/worker-module.ts'
 
 export interface Preparer {
   /** how many chunks may be out at once before the caller should wait for the oldest */
@@ -55,7 +55,6 @@ const inlinePreparer = (setup: PrepareSetup): Preparer => {
   }
 }
 
-const BOOTSTRAP = new URL('./read/worker-bootstrap.mjs', import.meta.url)
 const ENTRY = workerModule('./prepare-worker', import.meta.url)
 
 interface Waiting {
@@ -75,8 +74,8 @@ class WorkerPreparer implements Preparer {
     // two chunks per worker: one in work, one queued behind it, so no worker waits on the main thread
     this.depth = 2 * count
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(BOOTSTRAP, {
-        // the bootstrap registers tsx (see read/worker-bootstrap.mjs); no parent flags in the worker
+      const worker = new Worker(WORKER_BOOTSTRAP, {
+        // the bootstrap imports the entry (see read/worker-bootstrap.mjs); no parent flags in the worker
         execArgv: [],
         workerData: { entry: ENTRY.href, setup },
         // a worker holds the normalisers' tables and caches (about 60-100 MB live at a million rows); left

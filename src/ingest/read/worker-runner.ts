@@ -9,18 +9,17 @@ import { SanshiError } from '../../errors.ts'
 import type { RawRow } from './types.ts'
 import type { FromWorker, ToWorker, WorkerJob } from './worker-protocol.ts'
 import { INITIAL_CREDIT } from './worker-protocol.ts'
+import { WORKER_BOOTSTRAP } from './worker-module.ts'
 
 export interface WorkerReader {
   sheet: string
   batches(): AsyncGenerator<RawRow[]>
 }
 
-const BOOTSTRAP = new URL('./worker-bootstrap.mjs', import.meta.url)
-
 /** `entry` is the worker module (see worker-module.ts); a small JavaScript bootstrap imports it. */
 export async function startWorkerReader(entry: URL, job: Omit<WorkerJob, 'entry'>): Promise<WorkerReader> {
   const { limits, file } = job
-  const worker = new Worker(BOOTSTRAP, {
+  const worker = new Worker(WORKER_BOOTSTRAP, {
     // Node 20 ignores `--import tsx` here for the entry file, hence the bootstrap; an empty execArgv also
     // keeps the parent's flags (a test runner's, say) out of the worker.
     execArgv: [],

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { workerModule } from '../../../src/ingest/read/worker-module.ts'
 
@@ -14,9 +16,7 @@ describe('workerModule', () => {
     )
   })
 
-  it('names the three workers as they are in the sources', async () => {
-    const { existsSync } = await import('node:fs')
-    const { fileURLToPath } = await import('node:url')
+  it('names the three workers as they are in the sources', () => {
     for (const [dir, name] of [
       ['../../../src/ingest/', './prepare-worker'],
       ['../../../src/ingest/read/', './xls-worker'],
